@@ -1,0 +1,217 @@
+//! Reading JS arguments at the boundary: every value's type is checked before it is converted,
+//! because Node-API converts silently (`-1` → 4294967295 as u32, `1.5` → 1).
+//!
+//! Nothing here runs user code except where a function says so (property reads).
+
+use std::ptr;
+
+use napi::bindgen_prelude::{FromNapiValue, Utf16String};
+use napi::{sys, Env, JsValue, Unknown, ValueType};
+
+use crate::error::{fmt_number, Error, Result};
+
+/// The `typeof` of a value, as Node-API reports it.
+pub fn type_of(value: &Unknown) -> Result<ValueType> {
+  Ok(value.get_type()?)
+}
+
+/// Describes a value for the "Received ..." part of an error message, the way Node does,
+/// without running any user code (no getters, no `toString`).
+pub fn describe(value: &Unknown) -> String {
+  let Ok(kind) = value.get_type() else {
+    return "an unknown value".into();
+  };
+  match kind {
+    ValueType::Undefined => "undefined".into(),
+    ValueType::Null => "null".into(),
+    ValueType::Boolean => {
+      // SAFETY: the type was checked just above.
+      let b = unsafe { value.cast::<bool>() }.unwrap_or_default();
+      format!("type boolean ({b})")
+    }
+    ValueType::Number => match number(value) {
+      Ok(n) => format!("type number ({})", fmt_number(n)),
+      Err(_) => "type number".into(),
+    },
+    ValueType::String => match quoted_string(value) {
+      Ok(quoted) => format!("type string ({quoted})"),
+      Err(_) => "type string".into(),
+    },
+    ValueType::BigInt => {
+      // ToString of a BigInt primitive is an internal operation: it runs no user code.
+      match value
+        .coerce_to_string()
+        .and_then(|s| s.into_utf8()?.into_owned())
+      {
+        Ok(digits) => format!("type bigint ({digits}n)"),
+        Err(_) => "type bigint".into(),
+      }
+    }
+    ValueType::Symbol => "type symbol".into(),
+    ValueType::Function => "type function".into(),
+    ValueType::External => "type external".into(),
+    ValueType::Object => {
+      if value.is_array().unwrap_or(false) {
+        "an instance of Array".into()
+      } else if let Some(name) = typed_array_name(value) {
+        format!("an instance of {name}")
+      } else {
+        "type object".into()
+      }
+    }
+    _ => "an unknown value".into(),
+  }
+}
+
+/// Reads a number, after checking that the value is one.
+pub fn expect_number(func: &str, arg: &str, value: &Unknown) -> Result<f64> {
+  if type_of(value)? != ValueType::Number {
+    return Err(Error::arg_type(
+      func,
+      arg,
+      "of type number",
+      &describe(value),
+    ));
+  }
+  number(value)
+}
+
+/// Reads a number that may be omitted: `undefined` gives `default`, as a JS default parameter
+/// does; `null` and every other non-number are type errors.
+pub fn optional_number(func: &str, arg: &str, value: &Unknown, default: f64) -> Result<f64> {
+  if type_of(value)? == ValueType::Undefined {
+    return Ok(default);
+  }
+  expect_number(func, arg, value)
+}
+
+/// Reads a string as its exact UTF-16 code units (lone surrogates included), after checking
+/// that the value is one.
+pub fn expect_utf16(func: &str, arg: &str, value: &Unknown) -> Result<Utf16String> {
+  expect_string_type(func, arg, value)?;
+  let raw = value.value();
+  // SAFETY: the value was checked to be a string.
+  Ok(unsafe { Utf16String::from_napi_value(raw.env, raw.value)? })
+}
+
+/// Reads a string as UTF-8 (lone surrogates become U+FFFD, as the WHATWG URL parser would do),
+/// after checking that the value is one.
+pub fn expect_string(func: &str, arg: &str, value: &Unknown) -> Result<String> {
+  expect_string_type(func, arg, value)?;
+  // SAFETY: the value was checked to be a string.
+  Ok(unsafe { value.cast::<String>()? })
+}
+
+fn expect_string_type(func: &str, arg: &str, value: &Unknown) -> Result<()> {
+  if type_of(value)? != ValueType::String {
+    return Err(Error::arg_type(
+      func,
+      arg,
+      "of type string",
+      &describe(value),
+    ));
+  }
+  Ok(())
+}
+
+/// Reads the property `name` of a plain options object. This runs user code (getters, Proxy
+/// traps); an exception it throws is returned as `Error::Js`, cleared from the environment.
+pub fn property<'env>(env: &'env Env, object: &Unknown<'env>, name: &str) -> Result<Unknown<'env>> {
+  let raw = object.value();
+  let key = std::ffi::CString::new(name)
+    .map_err(|_| Error::InvalidArgValue(format!("property name {name:?} contains NUL")))?;
+  let mut result = ptr::null_mut();
+  // SAFETY: `raw` is a live object of the current environment.
+  let status =
+    unsafe { sys::napi_get_named_property(raw.env, raw.value, key.as_ptr(), &mut result) };
+  if status != sys::Status::napi_ok {
+    let fallback = napi::Error::new(napi::Status::from(status), format!("reading {name} failed"));
+    return Err(Error::Js(crate::error::take_exception(env, fallback)));
+  }
+  // SAFETY: Node-API returned a live value of this environment.
+  Ok(unsafe { Unknown::from_raw_unchecked(raw.env, result) })
+}
+
+/// Whether a value is a plain options object: an object, not `null`, not an array.
+pub fn is_options_object(value: &Unknown) -> Result<bool> {
+  Ok(type_of(value)? == ValueType::Object && !value.is_array()?)
+}
+
+fn number(value: &Unknown) -> Result<f64> {
+  // SAFETY: callers check the type first.
+  Ok(unsafe { value.cast::<f64>()? })
+}
+
+/// A string quoted for a message, as Node quotes one: `'abc'`, cut after 25 UTF-16 units.
+fn quoted_string(value: &Unknown) -> Result<String> {
+  const LIMIT: usize = 25;
+  let raw = value.value();
+  let mut buf = vec![0u16; LIMIT + 1];
+  let (mut written, mut total) = (0usize, 0usize);
+  // SAFETY: `buf` holds LIMIT + 1 units; Node-API writes at most LIMIT plus a NUL. A NULL
+  // buffer asks only for the length.
+  let status = unsafe {
+    sys::napi_get_value_string_utf16(
+      raw.env,
+      raw.value,
+      buf.as_mut_ptr(),
+      LIMIT + 1,
+      &mut written,
+    );
+    sys::napi_get_value_string_utf16(raw.env, raw.value, ptr::null_mut(), 0, &mut total)
+  };
+  if status != sys::Status::napi_ok {
+    return Err(Error::Js(napi::Error::new(
+      napi::Status::from(status),
+      "reading a string failed",
+    )));
+  }
+  buf.truncate(written);
+  let text = String::from_utf16_lossy(&buf);
+  Ok(if total > written {
+    format!("'{text}...'")
+  } else {
+    format!("'{text}'")
+  })
+}
+
+/// The typed array class name of `value`, when it is one.
+pub fn typed_array_name(value: &Unknown) -> Option<&'static str> {
+  let raw = value.value();
+  let mut is_typed = false;
+  // SAFETY: plain queries on a live value.
+  unsafe {
+    if sys::napi_is_typedarray(raw.env, raw.value, &mut is_typed) != sys::Status::napi_ok
+      || !is_typed
+    {
+      return None;
+    }
+    let mut kind = 0;
+    if sys::napi_get_typedarray_info(
+      raw.env,
+      raw.value,
+      &mut kind,
+      ptr::null_mut(),
+      ptr::null_mut(),
+      ptr::null_mut(),
+      ptr::null_mut(),
+    ) != sys::Status::napi_ok
+    {
+      return None;
+    }
+    Some(match kind {
+      sys::TypedarrayType::int8_array => "Int8Array",
+      sys::TypedarrayType::uint8_array => "Uint8Array",
+      sys::TypedarrayType::uint8_clamped_array => "Uint8ClampedArray",
+      sys::TypedarrayType::int16_array => "Int16Array",
+      sys::TypedarrayType::uint16_array => "Uint16Array",
+      sys::TypedarrayType::int32_array => "Int32Array",
+      sys::TypedarrayType::uint32_array => "Uint32Array",
+      sys::TypedarrayType::float32_array => "Float32Array",
+      sys::TypedarrayType::float64_array => "Float64Array",
+      sys::TypedarrayType::bigint64_array => "BigInt64Array",
+      sys::TypedarrayType::biguint64_array => "BigUint64Array",
+      _ => "TypedArray",
+    })
+  }
+}

@@ -1,0 +1,20 @@
+//! mylib: a small, exact Node.js native addon. Each module holds one exported concept.
+#![deny(clippy::all)]
+
+#[macro_use]
+extern crate napi_derive;
+
+mod arg;
+mod calculator;
+mod error;
+mod fetch;
+mod greet;
+mod sum;
+mod user;
+
+pub use calculator::Calculator;
+pub use error::Error;
+pub use fetch::{fetch_data, FetchOptions};
+pub use greet::greet;
+pub use sum::sum;
+pub use user::{create_user, User};

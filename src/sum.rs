@@ -1,0 +1,238 @@
+//! `sum`: the exact sum of int32 numbers, from a JS array or an `Int32Array` read in place.
+
+use std::ptr;
+
+use napi::{sys, Env, JsValue, Unknown, ValueType};
+
+use crate::arg;
+use crate::error::{fmt_number, Error, IntoNapi, Result};
+
+const FUNC: &str = "sum";
+const EXPECTED: &str = "an instance of Array or Int32Array";
+
+/// `Number.MAX_SAFE_INTEGER`: the largest magnitude a JS number holds exactly.
+pub const MAX_SAFE_INTEGER: i128 = (1 << 53) - 1;
+
+/// The exact sum of a slice of int32 values. Chunks of 2^31 elements cannot overflow an `i64`
+/// (2^31 × 2^31 = 2^62), and the inner loop vectorises.
+pub fn sum_i32(values: &[i32]) -> i128 {
+  values
+    .chunks(1 << 31)
+    .map(|chunk| i128::from(chunk.iter().map(|&v| i64::from(v)).sum::<i64>()))
+    .sum()
+}
+
+/// Checks one array element: an integer in the int32 range.
+pub fn element(index: u32, value: f64) -> Result<i32> {
+  if value.fract() != 0.0 || !value.is_finite() {
+    return Err(Error::out_of_range(
+      FUNC,
+      &format!("numbers[{index}]"),
+      "an integer",
+      &fmt_number(value),
+    ));
+  }
+  if value < f64::from(i32::MIN) || value > f64::from(i32::MAX) {
+    return Err(Error::out_of_range(
+      FUNC,
+      &format!("numbers[{index}]"),
+      ">= -2147483648 and <= 2147483647",
+      &fmt_number(value),
+    ));
+  }
+  // In range and integral: the cast is exact.
+  Ok(value as i32)
+}
+
+/// Turns the exact total into a JS number, refusing one that a double cannot hold exactly.
+pub fn to_number(total: i128) -> Result<f64> {
+  if total.abs() > MAX_SAFE_INTEGER {
+    return Err(Error::OutOfRange(format!(
+      "sum: The result is out of range. It must be >= -9007199254740991 and <= 9007199254740991 (Number.MAX_SAFE_INTEGER). Received {total}"
+    )));
+  }
+  // |total| < 2^53: exact.
+  Ok(total as f64)
+}
+
+/// Returns the exact sum of `numbers`.
+///
+/// Every element must be an integer in the int32 range (-2147483648..=2147483647). The sum is
+/// computed without overflow; `[]` gives `0`. An `Int32Array` is read in place, without a copy.
+///
+/// @throws {TypeError} `ERR_INVALID_ARG_TYPE` when `numbers` is neither an Array nor an
+/// Int32Array, or an element is not a number (holes included); the message names the index.
+/// @throws {RangeError} `ERR_OUT_OF_RANGE` when an element is not an integer (NaN, ±Infinity,
+/// 1.5) or is outside the int32 range, or when the exact sum exceeds
+/// `Number.MAX_SAFE_INTEGER` in magnitude.
+#[napi(catch_unwind, ts_args_type = "numbers: number[] | Int32Array")]
+pub fn sum(env: &Env, numbers: Unknown) -> napi::Result<f64> {
+  total(&numbers).and_then(to_number).into_napi(env)
+}
+
+fn total(numbers: &Unknown) -> Result<i128> {
+  if let Some(values) = int32_array(numbers)? {
+    return Ok(sum_i32(values));
+  }
+  if arg::type_of(numbers)? == ValueType::Object && numbers.is_array()? {
+    return array_total(numbers);
+  }
+  Err(Error::arg_type(
+    FUNC,
+    "numbers",
+    EXPECTED,
+    &arg::describe(numbers),
+  ))
+}
+
+/// The elements of an `Int32Array`, borrowed in place; `None` for any other value.
+fn int32_array<'a>(value: &'a Unknown) -> Result<Option<&'a [i32]>> {
+  let raw = value.value();
+  let mut is_typed = false;
+  let (mut kind, mut length, mut data) = (0, 0usize, ptr::null_mut());
+  // SAFETY: plain Node-API queries on a live value.
+  unsafe {
+    check(sys::napi_is_typedarray(raw.env, raw.value, &mut is_typed))?;
+    if !is_typed {
+      return Ok(None);
+    }
+    check(sys::napi_get_typedarray_info(
+      raw.env,
+      raw.value,
+      &mut kind,
+      &mut length,
+      &mut data,
+      ptr::null_mut(),
+      ptr::null_mut(),
+    ))?;
+  }
+  if kind != sys::TypedarrayType::int32_array {
+    return Err(Error::arg_type(
+      FUNC,
+      "numbers",
+      EXPECTED,
+      &arg::describe(value),
+    ));
+  }
+  if length == 0 || data.is_null() {
+    // Empty or detached.
+    return Ok(Some(&[]));
+  }
+  // SAFETY: Node-API reports `length` int32 elements at `data`, aligned (typed array offsets are
+  // multiples of the element size); the JS value outlives this call.
+  Ok(Some(unsafe {
+    std::slice::from_raw_parts(data.cast::<i32>(), length)
+  }))
+}
+
+/// Reads a JS array element by element, validating each before converting it.
+fn array_total(array: &Unknown) -> Result<i128> {
+  let raw = array.value();
+  let mut length = 0u32;
+  // SAFETY: `array` is an Array of this environment.
+  unsafe { check(sys::napi_get_array_length(raw.env, raw.value, &mut length))? };
+  let mut total = 0i64;
+  for index in 0..length {
+    let mut item = ptr::null_mut();
+    let mut value = 0f64;
+    // SAFETY: reading an element runs user code only through getters; a thrown exception is
+    // returned as an error and stays pending, so it reaches the caller unchanged.
+    let status = unsafe {
+      check(sys::napi_get_element(raw.env, raw.value, index, &mut item))?;
+      sys::napi_get_value_double(raw.env, item, &mut value)
+    };
+    if status != sys::Status::napi_ok {
+      // SAFETY: `item` is a live value of this environment.
+      let item = unsafe { Unknown::from_raw_unchecked(raw.env, item) };
+      return Err(not_a_number(array, index, &item));
+    }
+    // An array has at most 2^32 - 1 elements of magnitude <= 2^31: |total| < 2^63, no overflow.
+    total += i64::from(element(index, value)?);
+  }
+  Ok(i128::from(total))
+}
+
+fn not_a_number(array: &Unknown, index: u32, item: &Unknown) -> Error {
+  let is_hole = matches!(item.get_type(), Ok(ValueType::Undefined))
+    && !matches!(has_element(array, index), Ok(true));
+  let received = if is_hole {
+    "an empty slot (hole)".to_string()
+  } else {
+    arg::describe(item)
+  };
+  Error::arg_type(
+    FUNC,
+    &format!("numbers[{index}]"),
+    "of type number",
+    &received,
+  )
+}
+
+fn has_element(array: &Unknown, index: u32) -> Result<bool> {
+  let raw = array.value();
+  let mut has = false;
+  // SAFETY: plain query on a live array.
+  unsafe { check(sys::napi_has_element(raw.env, raw.value, index, &mut has))? };
+  Ok(has)
+}
+
+fn check(status: sys::napi_status) -> Result<()> {
+  if status == sys::Status::napi_ok {
+    Ok(())
+  } else {
+    Err(Error::Js(napi::Error::new(
+      napi::Status::from(status),
+      "sum: Node-API call failed",
+    )))
+  }
+}
+
+#[cfg(test)]
+mod tests {
+  use super::*;
+
+  #[test]
+  fn sums_exactly_without_wrapping() {
+    assert_eq!(sum_i32(&[]), 0);
+    assert_eq!(sum_i32(&[1, 2, 3, -4]), 2);
+    assert_eq!(
+      sum_i32(&[i32::MAX, i32::MAX, i32::MAX]),
+      3 * i128::from(i32::MAX)
+    );
+    assert_eq!(sum_i32(&[i32::MIN; 5]), 5 * i128::from(i32::MIN));
+  }
+
+  #[test]
+  fn elements_must_be_int32_integers() {
+    assert_eq!(element(0, 7.0).unwrap(), 7);
+    assert_eq!(element(0, -0.0).unwrap(), 0);
+    assert_eq!(element(0, 2147483647.0).unwrap(), i32::MAX);
+    assert_eq!(element(0, -2147483648.0).unwrap(), i32::MIN);
+    for bad in [
+      1.5,
+      f64::NAN,
+      f64::INFINITY,
+      f64::NEG_INFINITY,
+      2147483648.0,
+      -2147483649.0,
+    ] {
+      let err = element(3, bad).unwrap_err();
+      assert!(matches!(err, Error::OutOfRange(_)), "{bad}");
+      assert!(err.to_string().contains("\"numbers[3]\""), "{err}");
+    }
+  }
+
+  #[test]
+  fn results_beyond_safe_integers_are_refused() {
+    assert_eq!(to_number(MAX_SAFE_INTEGER).unwrap(), 9007199254740991.0);
+    assert_eq!(to_number(-MAX_SAFE_INTEGER).unwrap(), -9007199254740991.0);
+    assert!(matches!(
+      to_number(MAX_SAFE_INTEGER + 1),
+      Err(Error::OutOfRange(_))
+    ));
+    assert!(matches!(
+      to_number(-MAX_SAFE_INTEGER - 1),
+      Err(Error::OutOfRange(_))
+    ));
+  }
+}

@@ -1,0 +1,219 @@
+//! `createUser`: a validated user record as a plain JS object.
+
+use napi::bindgen_prelude::Utf16String;
+use napi::{Env, Unknown};
+
+use crate::arg;
+use crate::error::{fmt_number, fmt_string, Error, IntoNapi, Result};
+
+const FUNC: &str = "createUser";
+
+/// A user record: a plain object with own enumerable properties, safe to `JSON.stringify`.
+#[napi(object, object_from_js = false)]
+#[derive(Debug)]
+pub struct User {
+  /// An integer in 0..=4294967295.
+  pub id: u32,
+  /// The name exactly as given (never blank).
+  pub name: Utf16String,
+  /// A valid e-mail address by the WHATWG HTML definition.
+  pub email: String,
+}
+
+/// Checks that an id is an integer in 0..=4294967295.
+pub fn check_id(id: f64) -> Result<u32> {
+  if id.fract() != 0.0 || !(0.0..=f64::from(u32::MAX)).contains(&id) {
+    let range = if id.fract() != 0.0 || !id.is_finite() {
+      "an integer"
+    } else {
+      ">= 0 and <= 4294967295"
+    };
+    return Err(Error::out_of_range(FUNC, "id", range, &fmt_number(id)));
+  }
+  // Integral and in range: the cast is exact.
+  Ok(id as u32)
+}
+
+/// Whether a UTF-16 string is empty after JS `String.prototype.trim` (ECMAScript WhiteSpace
+/// and LineTerminator; not Rust's `char::is_whitespace`, which differs on U+0085 and U+FEFF).
+pub fn is_blank(s: &[u16]) -> bool {
+  s.iter().all(|&unit| is_js_whitespace(unit))
+}
+
+fn is_js_whitespace(unit: u16) -> bool {
+  matches!(
+    unit,
+    0x0009..=0x000D
+      | 0x0020
+      | 0x00A0
+      | 0x1680
+      | 0x2000..=0x200A
+      | 0x2028
+      | 0x2029
+      | 0x202F
+      | 0x205F
+      | 0x3000
+      | 0xFEFF
+  )
+}
+
+/// Whether `s` is a "valid e-mail address" as the WHATWG HTML standard defines it (the rule of
+/// `<input type=email>`): `local@label(.label)*`, where the local part is one or more of
+/// ``A-Za-z0-9.!#$%&'*+/=?^_`{|}~-`` and each label is 1 to 63 of `A-Za-z0-9-`, not starting or
+/// ending with `-`.
+pub fn is_valid_email(s: &[u16]) -> bool {
+  let Some(at) = s.iter().position(|&u| u == u16::from(b'@')) else {
+    return false;
+  };
+  let (local, domain) = (&s[..at], &s[at + 1..]);
+  !local.is_empty()
+    && local.iter().all(|&u| is_local_char(u))
+    && domain.split(|&u| u == u16::from(b'.')).all(is_label)
+}
+
+fn is_local_char(unit: u16) -> bool {
+  u8::try_from(unit)
+    .is_ok_and(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+/=?^_`{|}~.-".contains(&b))
+}
+
+fn is_label(label: &[u16]) -> bool {
+  let alnum = |u: u16| u8::try_from(u).is_ok_and(|b| b.is_ascii_alphanumeric());
+  match (label.first(), label.last()) {
+    (Some(&first), Some(&last)) => {
+      label.len() <= 63
+        && alnum(first)
+        && alnum(last)
+        && label.iter().all(|&u| alnum(u) || u == u16::from(b'-'))
+    }
+    _ => false,
+  }
+}
+
+/// Validates the three fields and builds the record.
+pub fn user(id: f64, name: Utf16String, email: Utf16String) -> Result<User> {
+  let id = check_id(id)?;
+  if is_blank(&name) {
+    return Err(Error::arg_value(
+      FUNC,
+      "name",
+      "must not be empty or only whitespace",
+      &fmt_string(&String::from_utf16_lossy(&name)),
+    ));
+  }
+  if !is_valid_email(&email) {
+    return Err(Error::arg_value(
+      FUNC,
+      "email",
+      "must be a valid e-mail address",
+      &fmt_string(&String::from_utf16_lossy(&email)),
+    ));
+  }
+  // A valid address is ASCII, so this conversion is lossless.
+  let email = String::from_utf16_lossy(&email);
+  Ok(User { id, name, email })
+}
+
+/// Creates a user record `{ id, name, email }`.
+///
+/// @param id - an integer in 0..=4294967295.
+/// @param name - any string that is not empty after trimming; kept exactly as given.
+/// @param email - a valid e-mail address by the WHATWG HTML definition (`<input type=email>`).
+/// @throws {TypeError} `ERR_INVALID_ARG_TYPE` when `id` is not a number or `name`/`email` is
+/// not a string.
+/// @throws {RangeError} `ERR_OUT_OF_RANGE` when `id` is not an integer in 0..=4294967295.
+/// @throws {TypeError} `ERR_INVALID_ARG_VALUE` when `name` is blank or `email` is not valid.
+#[napi(catch_unwind, ts_args_type = "id: number, name: string, email: string")]
+pub fn create_user(env: &Env, id: Unknown, name: Unknown, email: Unknown) -> napi::Result<User> {
+  read_user(&id, &name, &email).into_napi(env)
+}
+
+fn read_user(id: &Unknown, name: &Unknown, email: &Unknown) -> Result<User> {
+  let id = arg::expect_number(FUNC, "id", id)?;
+  let name = arg::expect_utf16(FUNC, "name", name)?;
+  let email = arg::expect_utf16(FUNC, "email", email)?;
+  user(id, name, email)
+}
+
+#[cfg(test)]
+mod tests {
+  use super::*;
+
+  fn utf16(s: &str) -> Vec<u16> {
+    s.encode_utf16().collect()
+  }
+
+  #[test]
+  fn ids_are_u32_integers() {
+    assert_eq!(check_id(0.0).unwrap(), 0);
+    assert_eq!(check_id(-0.0).unwrap(), 0);
+    assert_eq!(check_id(4294967295.0).unwrap(), u32::MAX);
+    for bad in [-1.0, 4294967296.0, 1.5, f64::NAN, f64::INFINITY] {
+      assert!(matches!(check_id(bad), Err(Error::OutOfRange(_))), "{bad}");
+    }
+  }
+
+  #[test]
+  fn blank_follows_js_trim() {
+    assert!(is_blank(&utf16("")));
+    assert!(is_blank(&utf16(
+      " \t\n\r\u{b}\u{c}\u{a0}\u{feff}\u{2028}\u{3000}"
+    )));
+    assert!(!is_blank(&utf16("\u{85}")), "U+0085 is not JS whitespace");
+    assert!(!is_blank(&utf16(" a ")));
+    assert!(!is_blank(&[0xD800]));
+  }
+
+  #[test]
+  fn emails_follow_whatwg() {
+    for ok in [
+      "a@b",
+      "first.last@example.com",
+      "x+tag@sub-domain.example.co",
+      "!#$%&'*+/=?^_`{|}~-.@x",
+      ".a..b.@x",
+      &format!("a@{}", "b".repeat(63)),
+    ] {
+      assert!(is_valid_email(&utf16(ok)), "{ok}");
+    }
+    for bad in [
+      "",
+      "@b",
+      "a@",
+      "a",
+      "a@b@c",
+      "a@-b",
+      "a@b-",
+      "a@b..c",
+      "a@.b",
+      "a@b.",
+      "a b@c",
+      "é@x",
+      "a@é",
+      "a@b_c",
+      "\"quoted\"@x",
+      &format!("a@{}", "b".repeat(64)),
+    ] {
+      assert!(!is_valid_email(&utf16(bad)), "{bad}");
+    }
+    assert!(!is_valid_email(&[0xD800, u16::from(b'@'), u16::from(b'x')]));
+  }
+
+  #[test]
+  fn builds_or_names_the_bad_field() {
+    let built = user(7.0, utf16(" Ada ").into(), utf16("ada@example.com").into()).unwrap();
+    assert_eq!(
+      (built.id, &*built.name, built.email.as_str()),
+      (7, &utf16(" Ada ")[..], "ada@example.com")
+    );
+    let err = user(7.0, utf16("  ").into(), utf16("a@b").into()).unwrap_err();
+    assert!(
+      matches!(&err, Error::InvalidArgValue(m) if m.contains("'name'")),
+      "{err}"
+    );
+    let err = user(7.0, utf16("A").into(), utf16("nope").into()).unwrap_err();
+    assert!(
+      matches!(&err, Error::InvalidArgValue(m) if m.contains("'email'")),
+      "{err}"
+    );
+  }
+}
