@@ -1,0 +1,160 @@
+import test from 'ava'
+import fc from 'fast-check'
+
+import { sum } from '../index.js'
+
+const INT32_MAX = 2 ** 31 - 1
+const INT32_MIN = -(2 ** 31)
+
+/** The exact sum, by BigInt: the reference `sum` must agree with. */
+const reference = (values: ArrayLike<number>) => {
+  let total = 0n
+  for (let i = 0; i < values.length; i++) total += BigInt(values[i])
+  return total
+}
+
+test('sums arrays and Int32Arrays exactly', (t) => {
+  t.is(sum([]), 0)
+  t.is(sum(new Int32Array()), 0)
+  t.is(sum([1, 2, 3]), 6)
+  t.is(sum(new Int32Array([1, 2, 3])), 6)
+  t.is(sum([-0]), 0)
+  t.is(sum([INT32_MIN, INT32_MAX]), -1)
+})
+
+test('never wraps around int32', (t) => {
+  t.is(sum([INT32_MAX, 1]), 2 ** 31)
+  t.is(sum([INT32_MIN, -1]), -(2 ** 31) - 1)
+  t.is(sum(new Int32Array([INT32_MAX, INT32_MAX, INT32_MAX])), 3 * INT32_MAX)
+  t.is(sum(new Array(1000).fill(INT32_MIN)), 1000 * INT32_MIN)
+})
+
+test('reads Int32Array views in place, with their offset', (t) => {
+  const buffer = new Int32Array([100, 1, 2, 3, 100]).buffer
+  t.is(sum(new Int32Array(buffer, 4, 3)), 6)
+  t.is(sum(new Int32Array(buffer).subarray(1, 4)), 6)
+  const shared = new Int32Array(new SharedArrayBuffer(16))
+  shared.set([5, 6, 7, 8])
+  t.is(sum(shared), 26)
+  const detached = new Int32Array(new ArrayBuffer(8))
+  structuredClone(detached.buffer, { transfer: [detached.buffer] })
+  t.is(sum(detached), 0)
+})
+
+test('agrees with a BigInt reference on random int32 arrays', (t) => {
+  const int32 = fc.integer({ min: INT32_MIN, max: INT32_MAX })
+  fc.assert(
+    fc.property(fc.array(int32, { maxLength: 200 }), (values) => {
+      const expected = Number(reference(values))
+      return sum(values) === expected && sum(Int32Array.from(values)) === expected
+    }),
+    { numRuns: 2000 },
+  )
+  t.pass()
+})
+
+test('returns results up to Number.MAX_SAFE_INTEGER and refuses beyond it', (t) => {
+  // 4194304 × INT32_MAX + 4194303 = 2^53 - 1 exactly.
+  const atLimit = new Int32Array(4194305).fill(INT32_MAX)
+  atLimit[4194304] = 4194303
+  t.is(sum(atLimit), Number.MAX_SAFE_INTEGER)
+  t.is(sum(Array.from(atLimit)), Number.MAX_SAFE_INTEGER)
+  t.is(sum(atLimit.map((v) => -v)), -Number.MAX_SAFE_INTEGER)
+
+  atLimit[4194304] = 4194304
+  for (const input of [atLimit, Array.from(atLimit), atLimit.map((v) => -v)]) {
+    t.throws(() => sum(input), {
+      instanceOf: RangeError,
+      code: 'ERR_OUT_OF_RANGE',
+      message: /^sum: The result is out of range\. .*Received -?9007199254740992$/,
+    })
+  }
+})
+
+test('refuses non-integer and out-of-range elements with ERR_OUT_OF_RANGE, naming the index', (t) => {
+  const cases: Array<[number, string]> = [
+    [1.5, 'It must be an integer. Received 1.5'],
+    [NaN, 'It must be an integer. Received NaN'],
+    [Infinity, 'It must be an integer. Received Infinity'],
+    [-Infinity, 'It must be an integer. Received -Infinity'],
+    [2 ** 31, 'It must be >= -2147483648 and <= 2147483647. Received 2147483648'],
+    [-(2 ** 31) - 1, 'It must be >= -2147483648 and <= 2147483647. Received -2147483649'],
+    [Number.MAX_VALUE, 'It must be >= -2147483648 and <= 2147483647. Received 1.7976931348623157e+308'],
+  ]
+  for (const [bad, tail] of cases) {
+    t.throws(() => sum([1, 2, bad]), {
+      instanceOf: RangeError,
+      code: 'ERR_OUT_OF_RANGE',
+      message: `sum: The value of "numbers[2]" is out of range. ${tail}`,
+    })
+  }
+})
+
+test('refuses non-number elements and holes with ERR_INVALID_ARG_TYPE, naming the index', (t) => {
+  const cases: Array<[unknown[], string]> = [
+    [[1, '2'], "Received type string ('2')"],
+    [[1, null], 'Received null'],
+    [[1, undefined], 'Received undefined'],
+    // eslint-disable-next-line no-sparse-arrays
+    [[1, , 3], 'Received an empty slot (hole)'],
+    [[1, 2n], 'Received type bigint (2n)'],
+    [[1, {}], 'Received type object'],
+    [[1, Object(2)], 'Received type object'],
+    [[1, [2]], 'Received an instance of Array'],
+  ]
+  for (const [input, received] of cases) {
+    t.throws(
+      // @ts-expect-error elements must be numbers
+      () => sum(input),
+      {
+        instanceOf: TypeError,
+        code: 'ERR_INVALID_ARG_TYPE',
+        message: `sum: The "numbers[1]" argument must be of type number. ${received}`,
+      },
+    )
+  }
+  const sparse: number[] = []
+  sparse.length = 2 ** 32 - 1
+  t.throws(() => sum(sparse), { code: 'ERR_INVALID_ARG_TYPE', message: /"numbers\[0\]".*hole/ })
+})
+
+test('refuses every other argument type with ERR_INVALID_ARG_TYPE', (t) => {
+  const cases: Array<[unknown, string]> = [
+    [undefined, 'Received undefined'],
+    [null, 'Received null'],
+    [3, 'Received type number (3)'],
+    ['123', "Received type string ('123')"],
+    [new Float64Array([1]), 'Received an instance of Float64Array'],
+    [new Uint32Array([1]), 'Received an instance of Uint32Array'],
+    [new Int16Array([1]), 'Received an instance of Int16Array'],
+    [Buffer.from([1]), 'Received an instance of Uint8Array'],
+    [{ length: 1, 0: 1 }, 'Received type object'],
+    [new Set([1]), 'Received type object'],
+    [new Proxy([1, 2], {}), 'Received type object'],
+  ]
+  for (const [value, received] of cases) {
+    t.throws(
+      // @ts-expect-error sum takes number[] | Int32Array
+      () => sum(value),
+      {
+        instanceOf: TypeError,
+        code: 'ERR_INVALID_ARG_TYPE',
+        message: `sum: The "numbers" argument must be an instance of Array or Int32Array. ${received}`,
+      },
+    )
+  }
+})
+
+test('lets an exception thrown by an element getter through unchanged', (t) => {
+  const input = [1, 2]
+  const boom = new Error('boom')
+  Object.defineProperty(input, 1, {
+    get() {
+      throw boom
+    },
+  })
+  t.is(
+    t.throws(() => sum(input)),
+    boom,
+  )
+})

@@ -1,0 +1,122 @@
+import test from 'ava'
+import fc from 'fast-check'
+
+import { createUser, type User } from '../index.js'
+
+/** The WHATWG HTML "valid e-mail address" rule, as browsers implement `<input type=email>`. */
+const WHATWG_EMAIL =
+  /^[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/
+
+test('returns a plain, JSON-serialisable object', (t) => {
+  const user: User = createUser(7, 'Ada Lovelace', 'ada@example.com')
+  t.deepEqual(user, { id: 7, name: 'Ada Lovelace', email: 'ada@example.com' })
+  t.is(Object.getPrototypeOf(user), Object.prototype)
+  t.deepEqual(Object.keys(user), ['id', 'name', 'email'])
+  for (const key of ['id', 'name', 'email']) {
+    const descriptor = Object.getOwnPropertyDescriptor(user, key)!
+    t.true(descriptor.enumerable && descriptor.writable && 'value' in descriptor, key)
+  }
+  t.is(JSON.stringify(user), '{"id":7,"name":"Ada Lovelace","email":"ada@example.com"}')
+  t.deepEqual(JSON.parse(JSON.stringify(user)), user)
+})
+
+test('accepts ids across the whole u32 range', (t) => {
+  t.is(createUser(0, 'a', 'a@b').id, 0)
+  t.is(createUser(-0, 'a', 'a@b').id, 0)
+  t.is(createUser(4294967295, 'a', 'a@b').id, 4294967295)
+})
+
+test('keeps the name exactly as given', (t) => {
+  for (const name of [' Ada ', '\tTabs\t', '🦀', 'a\0b', '\uD800lone', '\u0085']) {
+    t.is(createUser(1, name, 'a@b').name, name, JSON.stringify(name))
+  }
+})
+
+test('refuses ids outside 0..=4294967295 or not integers with ERR_OUT_OF_RANGE', (t) => {
+  const cases: Array<[number, string]> = [
+    [-1, 'It must be >= 0 and <= 4294967295. Received -1'],
+    [4294967296, 'It must be >= 0 and <= 4294967295. Received 4294967296'],
+    [1.5, 'It must be an integer. Received 1.5'],
+    [NaN, 'It must be an integer. Received NaN'],
+    [Infinity, 'It must be an integer. Received Infinity'],
+  ]
+  for (const [id, tail] of cases) {
+    t.throws(() => createUser(id, 'Ada', 'ada@example.com'), {
+      instanceOf: RangeError,
+      code: 'ERR_OUT_OF_RANGE',
+      message: `createUser: The value of "id" is out of range. ${tail}`,
+    })
+  }
+})
+
+test('refuses wrong types with ERR_INVALID_ARG_TYPE naming the field', (t) => {
+  // @ts-expect-error id is a number
+  t.throws(() => createUser('1', 'Ada', 'a@b'), {
+    instanceOf: TypeError,
+    code: 'ERR_INVALID_ARG_TYPE',
+    message: `createUser: The "id" argument must be of type number. Received type string ('1')`,
+  })
+  // @ts-expect-error id is a number
+  t.throws(() => createUser(1n, 'Ada', 'a@b'), { instanceOf: TypeError, code: 'ERR_INVALID_ARG_TYPE', message: /"id"/ })
+  // @ts-expect-error name is a string
+  t.throws(() => createUser(1, null, 'a@b'), {
+    instanceOf: TypeError,
+    code: 'ERR_INVALID_ARG_TYPE',
+    message: 'createUser: The "name" argument must be of type string. Received null',
+  })
+  // @ts-expect-error email is a string
+  t.throws(() => createUser(1, 'Ada', { toString: () => 'a@b' }), {
+    instanceOf: TypeError,
+    code: 'ERR_INVALID_ARG_TYPE',
+    message: 'createUser: The "email" argument must be of type string. Received type object',
+  })
+  // @ts-expect-error all three are required
+  t.throws(() => createUser(), { instanceOf: TypeError, code: 'ERR_INVALID_ARG_TYPE', message: /"id"/ })
+})
+
+test('refuses a blank name (JS trim rules) with ERR_INVALID_ARG_VALUE', (t) => {
+  for (const name of ['', ' ', '\t\n\r', '\u00A0', '\uFEFF', '\u2028', '\u3000 ']) {
+    t.is(name.trim(), '')
+    t.throws(() => createUser(1, name, 'a@b'), {
+      instanceOf: TypeError,
+      code: 'ERR_INVALID_ARG_VALUE',
+      message: /^createUser: The argument 'name' must not be empty or only whitespace\. Received '/,
+    })
+  }
+})
+
+test('validates e-mail addresses by the WHATWG rule', (t) => {
+  const valid = ['a@b', 'first.last@example.com', "!#$%&'*+/=?^_`{|}~-@x-y.z", `a@${'b'.repeat(63)}`]
+  const invalid = ['', 'a', '@b', 'a@', 'a@b@c', 'a@-b', 'a@b-', 'a@b..c', 'a b@c', 'é@x', 'a@b_c', `a@${'b'.repeat(64)}`]
+  for (const email of valid) {
+    t.true(WHATWG_EMAIL.test(email), email)
+    t.is(createUser(1, 'a', email).email, email)
+  }
+  for (const email of invalid) {
+    t.false(WHATWG_EMAIL.test(email), email)
+    t.throws(() => createUser(1, 'a', email), {
+      instanceOf: TypeError,
+      code: 'ERR_INVALID_ARG_VALUE',
+      message: /^createUser: The argument 'email' must be a valid e-mail address\. Received '/,
+    })
+  }
+})
+
+test('agrees with the WHATWG regex on random addresses', (t) => {
+  const char = fc.constantFrom(...'aZ09.-_@+!é \uD800'.split(''))
+  const address = fc.array(char, { maxLength: 24 }).map((chars) => chars.join(''))
+  fc.assert(
+    fc.property(address, (email) => {
+      let accepted: boolean
+      try {
+        accepted = createUser(1, 'a', email).email === email
+      } catch (err) {
+        accepted = false
+        if ((err as NodeJS.ErrnoException).code !== 'ERR_INVALID_ARG_VALUE') return false
+      }
+      return accepted === WHATWG_EMAIL.test(email)
+    }),
+    { numRuns: 10000 },
+  )
+  t.pass()
+})
