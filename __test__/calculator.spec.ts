@@ -99,7 +99,11 @@ test('never holds NaN or Infinity: refuses and keeps the value', (t) => {
       code: 'ERR_OUT_OF_RANGE',
       message: `new Calculator: The value of "initial" is out of range. It must be a finite number. Received ${bad}`,
     })
-    t.throws(() => small.reset(bad), { instanceOf: RangeError, code: 'ERR_OUT_OF_RANGE', message: /"value"/ })
+    t.throws(() => small.reset(bad), {
+      instanceOf: RangeError,
+      code: 'ERR_OUT_OF_RANGE',
+      message: /"value"/,
+    })
   }
   t.is(small.value, 5)
 })
@@ -128,7 +132,11 @@ test('refuses non-number arguments with ERR_INVALID_ARG_TYPE, never coercing', (
     })
   }
   // @ts-expect-error add needs an operand
-  t.throws(() => calc.add(), { instanceOf: TypeError, code: 'ERR_INVALID_ARG_TYPE', message: /Received undefined/ })
+  t.throws(() => calc.add(), {
+    instanceOf: TypeError,
+    code: 'ERR_INVALID_ARG_TYPE',
+    message: /Received undefined/,
+  })
   // @ts-expect-error reset takes a number
   t.throws(() => calc.reset('0'), { instanceOf: TypeError, code: 'ERR_INVALID_ARG_TYPE' })
   t.is(calc.value, 1)
@@ -146,9 +154,15 @@ test('refuses a call without new and a foreign this with a TypeError', (t) => {
   )
   const exportsLike = { Calculator }
   // @ts-expect-error a class needs new
-  t.throws(() => exportsLike.Calculator(1), { instanceOf: TypeError, code: 'ERR_CONSTRUCT_CALL_REQUIRED' })
+  t.throws(() => exportsLike.Calculator(1), {
+    instanceOf: TypeError,
+    code: 'ERR_CONSTRUCT_CALL_REQUIRED',
+  })
   const calc = new Calculator(2)
-  t.throws(() => calc.constructor.call(calc, 5), { instanceOf: TypeError, code: 'ERR_CONSTRUCT_CALL_REQUIRED' })
+  t.throws(() => calc.constructor.call(calc, 5), {
+    instanceOf: TypeError,
+    code: 'ERR_CONSTRUCT_CALL_REQUIRED',
+  })
   t.is(calc.value, 2)
 
   for (const foreign of [{}, null, 1, new Date(), Object.create(Calculator.prototype)]) {
@@ -170,9 +184,12 @@ test('value is read-only, instances are independent, and subclasses work', (t) =
   const b = new Calculator(2)
   a.add(10)
   t.is(b.value, 2)
-  t.throws(() => {
-    ;(a as { value: number }).value = 5
-  }, { instanceOf: TypeError })
+  t.throws(
+    () => {
+      ;(a as { value: number }).value = 5
+    },
+    { instanceOf: TypeError },
+  )
   t.is(a.value, 11)
 
   class Doubler extends Calculator {

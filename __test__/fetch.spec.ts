@@ -10,10 +10,14 @@ let server: TestServer
 
 test.before(async () => {
   server = await startServer({
-    '/utf8': (_req, res) => res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' }).end(UTF8_TEXT),
+    '/utf8': (_req, res) =>
+      res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' }).end(UTF8_TEXT),
     '/latin1': (_req, res) =>
-      res.writeHead(200, { 'content-type': 'text/html; charset=ISO-8859-1' }).end(Buffer.from('héllo ÿ', 'latin1')),
-    '/no-charset': (_req, res) => res.writeHead(200, { 'content-type': 'text/plain' }).end(UTF8_TEXT),
+      res
+        .writeHead(200, { 'content-type': 'text/html; charset=ISO-8859-1' })
+        .end(Buffer.from('héllo ÿ', 'latin1')),
+    '/no-charset': (_req, res) =>
+      res.writeHead(200, { 'content-type': 'text/plain' }).end(UTF8_TEXT),
     '/empty': (_req, res) => res.writeHead(204).end(),
     '/created': (_req, res) => res.writeHead(201).end('made'),
     '/user-agent': (req, res) => res.end(req.headers['user-agent'] ?? ''),
@@ -102,7 +106,9 @@ test('rejects with ETIMEDOUT when the server never answers', async (t) => {
 })
 
 test('the timeout covers the body too, and a generous one lets a slow answer through', async (t) => {
-  await t.throwsAsync(fetchData(`${server.url}/slow-body`, { timeoutMs: 100 }), { code: 'ETIMEDOUT' })
+  await t.throwsAsync(fetchData(`${server.url}/slow-body`, { timeoutMs: 100 }), {
+    code: 'ETIMEDOUT',
+  })
   t.is(await fetchData(`${server.url}/slow-body`, { timeoutMs: 5000 }), 'early late')
   t.is(await fetchData(`${server.url}/slow`, { timeoutMs: 5000 }), 'late')
 })
@@ -112,7 +118,9 @@ test('rejects with ECONNREFUSED on a closed port, with the reason', async (t) =>
   await t.throwsAsync(fetchData(`http://127.0.0.1:${port}/`), {
     instanceOf: Error,
     code: 'ECONNREFUSED',
-    message: new RegExp(`^fetchData: GET http://127\\.0\\.0\\.1:${port}/ failed \\(ECONNREFUSED\\): .*Connection refused`),
+    message: new RegExp(
+      `^fetchData: GET http://127\\.0\\.0\\.1:${port}/ failed \\(ECONNREFUSED\\): .*Connection refused`,
+    ),
   })
 })
 
@@ -166,7 +174,12 @@ test('rejects an unparsable URL with ERR_INVALID_URL and its input', async (t) =
 })
 
 test('rejects any scheme but http and https with ERR_INVALID_URL_SCHEME', async (t) => {
-  for (const url of ['ftp://127.0.0.1/file', 'file:///etc/passwd', 'data:text/plain,hi', 'ws://127.0.0.1/']) {
+  for (const url of [
+    'ftp://127.0.0.1/file',
+    'file:///etc/passwd',
+    'data:text/plain,hi',
+    'ws://127.0.0.1/',
+  ]) {
     await t.throwsAsync(fetchData(url), {
       instanceOf: TypeError,
       code: 'ERR_INVALID_URL_SCHEME',
@@ -178,20 +191,52 @@ test('rejects any scheme but http and https with ERR_INVALID_URL_SCHEME', async 
 test('rejects (never throws) on bad arguments', async (t) => {
   const bad: Array<[() => Promise<string>, string, RegExp]> = [
     // @ts-expect-error url is a string
-    [() => fetchData(42), 'ERR_INVALID_ARG_TYPE', /The "url" argument must be of type string\. Received type number \(42\)$/],
+    [
+      () => fetchData(42),
+      'ERR_INVALID_ARG_TYPE',
+      /The "url" argument must be of type string\. Received type number \(42\)$/,
+    ],
     // @ts-expect-error url is required
     [() => fetchData(), 'ERR_INVALID_ARG_TYPE', /"url".*Received undefined$/],
     // @ts-expect-error options is an object
-    [() => fetchData(`${server.url}/utf8`, 'fast'), 'ERR_INVALID_ARG_TYPE', /"options".*Received type string/],
+    [
+      () => fetchData(`${server.url}/utf8`, 'fast'),
+      'ERR_INVALID_ARG_TYPE',
+      /"options".*Received type string/,
+    ],
     // @ts-expect-error options is an object
-    [() => fetchData(`${server.url}/utf8`, null), 'ERR_INVALID_ARG_TYPE', /"options".*Received null/],
+    [
+      () => fetchData(`${server.url}/utf8`, null),
+      'ERR_INVALID_ARG_TYPE',
+      /"options".*Received null/,
+    ],
     // @ts-expect-error timeoutMs is a number
-    [() => fetchData(`${server.url}/utf8`, { timeoutMs: '100' }), 'ERR_INVALID_ARG_TYPE', /"options\.timeoutMs"/],
-    [() => fetchData(`${server.url}/utf8`, { timeoutMs: 0 }), 'ERR_OUT_OF_RANGE', /"options\.timeoutMs".*Received 0$/],
+    [
+      () => fetchData(`${server.url}/utf8`, { timeoutMs: '100' }),
+      'ERR_INVALID_ARG_TYPE',
+      /"options\.timeoutMs"/,
+    ],
+    [
+      () => fetchData(`${server.url}/utf8`, { timeoutMs: 0 }),
+      'ERR_OUT_OF_RANGE',
+      /"options\.timeoutMs".*Received 0$/,
+    ],
     [() => fetchData(`${server.url}/utf8`, { timeoutMs: -1 }), 'ERR_OUT_OF_RANGE', /Received -1$/],
-    [() => fetchData(`${server.url}/utf8`, { timeoutMs: 1.5 }), 'ERR_OUT_OF_RANGE', /an integer\. Received 1\.5$/],
-    [() => fetchData(`${server.url}/utf8`, { timeoutMs: 2 ** 32 }), 'ERR_OUT_OF_RANGE', /Received 4294967296$/],
-    [() => fetchData(`${server.url}/utf8`, { timeoutMs: NaN }), 'ERR_OUT_OF_RANGE', /Received NaN$/],
+    [
+      () => fetchData(`${server.url}/utf8`, { timeoutMs: 1.5 }),
+      'ERR_OUT_OF_RANGE',
+      /an integer\. Received 1\.5$/,
+    ],
+    [
+      () => fetchData(`${server.url}/utf8`, { timeoutMs: 2 ** 32 }),
+      'ERR_OUT_OF_RANGE',
+      /Received 4294967296$/,
+    ],
+    [
+      () => fetchData(`${server.url}/utf8`, { timeoutMs: NaN }),
+      'ERR_OUT_OF_RANGE',
+      /Received NaN$/,
+    ],
   ]
   for (const [call, code, message] of bad) {
     let promise: Promise<string> | undefined

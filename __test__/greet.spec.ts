@@ -8,7 +8,17 @@ import { greet } from '../index.js'
 const reference = (name: string) => `Hello, ${name}!`
 
 test('greets exactly as the template literal does', (t) => {
-  for (const name of ['Ada', '', ' ', '🦀', 'a\0b', 'ünïcödé', '\uD800', 'x\uDC00\uD800y', '\uFEFF']) {
+  for (const name of [
+    'Ada',
+    '',
+    ' ',
+    '🦀',
+    'a\0b',
+    'ünïcödé',
+    '\uD800',
+    'x\uDC00\uD800y',
+    '\uFEFF',
+  ]) {
     t.is(greet(name), reference(name), JSON.stringify(name))
   }
 })

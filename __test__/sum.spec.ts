@@ -26,7 +26,7 @@ test('never wraps around int32', (t) => {
   t.is(sum([INT32_MAX, 1]), 2 ** 31)
   t.is(sum([INT32_MIN, -1]), -(2 ** 31) - 1)
   t.is(sum(new Int32Array([INT32_MAX, INT32_MAX, INT32_MAX])), 3 * INT32_MAX)
-  t.is(sum(new Array(1000).fill(INT32_MIN)), 1000 * INT32_MIN)
+  t.is(sum(Array.from({ length: 1000 }, () => INT32_MIN)), 1000 * INT32_MIN)
 })
 
 test('reads Int32Array views in place, with their offset', (t) => {
@@ -79,7 +79,10 @@ test('refuses non-integer and out-of-range elements with ERR_OUT_OF_RANGE, namin
     [-Infinity, 'It must be an integer. Received -Infinity'],
     [2 ** 31, 'It must be >= -2147483648 and <= 2147483647. Received 2147483648'],
     [-(2 ** 31) - 1, 'It must be >= -2147483648 and <= 2147483647. Received -2147483649'],
-    [Number.MAX_VALUE, 'It must be >= -2147483648 and <= 2147483647. Received 1.7976931348623157e+308'],
+    [
+      Number.MAX_VALUE,
+      'It must be >= -2147483648 and <= 2147483647. Received 1.7976931348623157e+308',
+    ],
   ]
   for (const [bad, tail] of cases) {
     t.throws(() => sum([1, 2, bad]), {

@@ -57,7 +57,11 @@ test('refuses wrong types with ERR_INVALID_ARG_TYPE naming the field', (t) => {
     message: `createUser: The "id" argument must be of type number. Received type string ('1')`,
   })
   // @ts-expect-error id is a number
-  t.throws(() => createUser(1n, 'Ada', 'a@b'), { instanceOf: TypeError, code: 'ERR_INVALID_ARG_TYPE', message: /"id"/ })
+  t.throws(() => createUser(1n, 'Ada', 'a@b'), {
+    instanceOf: TypeError,
+    code: 'ERR_INVALID_ARG_TYPE',
+    message: /"id"/,
+  })
   // @ts-expect-error name is a string
   t.throws(() => createUser(1, null, 'a@b'), {
     instanceOf: TypeError,
@@ -71,7 +75,11 @@ test('refuses wrong types with ERR_INVALID_ARG_TYPE naming the field', (t) => {
     message: 'createUser: The "email" argument must be of type string. Received type object',
   })
   // @ts-expect-error all three are required
-  t.throws(() => createUser(), { instanceOf: TypeError, code: 'ERR_INVALID_ARG_TYPE', message: /"id"/ })
+  t.throws(() => createUser(), {
+    instanceOf: TypeError,
+    code: 'ERR_INVALID_ARG_TYPE',
+    message: /"id"/,
+  })
 })
 
 test('refuses a blank name (JS trim rules) with ERR_INVALID_ARG_VALUE', (t) => {
@@ -86,8 +94,26 @@ test('refuses a blank name (JS trim rules) with ERR_INVALID_ARG_VALUE', (t) => {
 })
 
 test('validates e-mail addresses by the WHATWG rule', (t) => {
-  const valid = ['a@b', 'first.last@example.com', "!#$%&'*+/=?^_`{|}~-@x-y.z", `a@${'b'.repeat(63)}`]
-  const invalid = ['', 'a', '@b', 'a@', 'a@b@c', 'a@-b', 'a@b-', 'a@b..c', 'a b@c', 'é@x', 'a@b_c', `a@${'b'.repeat(64)}`]
+  const valid = [
+    'a@b',
+    'first.last@example.com',
+    "!#$%&'*+/=?^_`{|}~-@x-y.z",
+    `a@${'b'.repeat(63)}`,
+  ]
+  const invalid = [
+    '',
+    'a',
+    '@b',
+    'a@',
+    'a@b@c',
+    'a@-b',
+    'a@b-',
+    'a@b..c',
+    'a b@c',
+    'é@x',
+    'a@b_c',
+    `a@${'b'.repeat(64)}`,
+  ]
   for (const email of valid) {
     t.true(WHATWG_EMAIL.test(email), email)
     t.is(createUser(1, 'a', email).email, email)
