@@ -65,15 +65,32 @@ pub fn describe(value: &Unknown) -> String {
 
 /// Reads a number, after checking that the value is one.
 pub fn expect_number(func: &str, arg: &str, value: &Unknown) -> Result<f64> {
-  if type_of(value)? != ValueType::Number {
-    return Err(Error::arg_type(
+  expect_type(func, arg, value, ValueType::Number)?;
+  number(value)
+}
+
+/// Checks that a number is an integer in `min..=max`: `ERR_OUT_OF_RANGE` otherwise, saying
+/// "an integer" for a fraction, NaN or ±Infinity and the bounds for the rest.
+pub fn integer_in(func: &str, what: &str, n: f64, min: i64, max: i64) -> Result<i64> {
+  if n.fract() != 0.0 || !n.is_finite() {
+    return Err(Error::out_of_range(
       func,
-      arg,
-      "of type number",
-      &describe(value),
+      what,
+      "an integer",
+      &fmt_number(n),
     ));
   }
-  number(value)
+  // Every caller's bounds are exact in a double (|bound| < 2^53).
+  if n < min as f64 || n > max as f64 {
+    return Err(Error::out_of_range(
+      func,
+      what,
+      &format!(">= {min} and <= {max}"),
+      &fmt_number(n),
+    ));
+  }
+  // Integral and within i64 bounds that are exact doubles: the cast is exact.
+  Ok(n as i64)
 }
 
 /// Reads a number that may be omitted: `undefined` gives `default`, as a JS default parameter
@@ -88,7 +105,7 @@ pub fn optional_number(func: &str, arg: &str, value: &Unknown, default: f64) -> 
 /// Reads a string as its exact UTF-16 code units (lone surrogates included), after checking
 /// that the value is one.
 pub fn expect_utf16(func: &str, arg: &str, value: &Unknown) -> Result<Utf16String> {
-  expect_string_type(func, arg, value)?;
+  expect_type(func, arg, value, ValueType::String)?;
   let raw = value.value();
   // SAFETY: the value was checked to be a string.
   Ok(unsafe { Utf16String::from_napi_value(raw.env, raw.value)? })
@@ -97,21 +114,20 @@ pub fn expect_utf16(func: &str, arg: &str, value: &Unknown) -> Result<Utf16Strin
 /// Reads a string as UTF-8 (lone surrogates become U+FFFD, as the WHATWG URL parser would do),
 /// after checking that the value is one.
 pub fn expect_string(func: &str, arg: &str, value: &Unknown) -> Result<String> {
-  expect_string_type(func, arg, value)?;
+  expect_type(func, arg, value, ValueType::String)?;
   // SAFETY: the value was checked to be a string.
   Ok(unsafe { value.cast::<String>()? })
 }
 
-fn expect_string_type(func: &str, arg: &str, value: &Unknown) -> Result<()> {
-  if type_of(value)? != ValueType::String {
-    return Err(Error::arg_type(
-      func,
-      arg,
-      "of type string",
-      &describe(value),
-    ));
+fn expect_type(func: &str, arg: &str, value: &Unknown, kind: ValueType) -> Result<()> {
+  if type_of(value)? == kind {
+    return Ok(());
   }
-  Ok(())
+  let expected = match kind {
+    ValueType::String => "of type string",
+    _ => "of type number",
+  };
+  Err(Error::arg_type(func, arg, expected, &describe(value)))
 }
 
 /// Reads the property `name` of a plain options object. This runs user code (getters, Proxy
@@ -213,5 +229,33 @@ pub fn typed_array_name(value: &Unknown) -> Option<&'static str> {
       sys::TypedarrayType::biguint64_array => "BigUint64Array",
       _ => "TypedArray",
     })
+  }
+}
+
+#[cfg(test)]
+mod tests {
+  use super::*;
+
+  #[test]
+  fn integers_in_range() {
+    assert_eq!(integer_in("f", "x", 5.0, 0, 10).unwrap(), 5);
+    assert_eq!(integer_in("f", "x", -0.0, 0, 10).unwrap(), 0);
+    assert_eq!(integer_in("f", "x", 10.0, 0, 10).unwrap(), 10);
+    let err = integer_in("f", "x", 11.0, 0, 10).unwrap_err().to_string();
+    assert_eq!(
+      err,
+      "f: The value of \"x\" is out of range. It must be >= 0 and <= 10. Received 11"
+    );
+    for n in [0.5, f64::NAN, f64::INFINITY, f64::NEG_INFINITY, 1e300] {
+      let err = integer_in("f", "x", n, 0, 10).unwrap_err();
+      assert!(matches!(err, Error::OutOfRange(_)), "{n}");
+    }
+    let err = integer_in("f", "x", f64::NAN, 0, 10)
+      .unwrap_err()
+      .to_string();
+    assert!(
+      err.ends_with("It must be an integer. Received NaN"),
+      "{err}"
+    );
   }
 }

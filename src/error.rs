@@ -155,7 +155,7 @@ impl Error {
     let Some(code) = self.code() else {
       return match self {
         Error::Js(inner) => inner,
-        _ => unreachable!("every non-JS variant has a code"),
+        other => napi::Error::from_reason(other.to_string()),
       };
     };
     let class = self.js_class();

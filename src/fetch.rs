@@ -11,7 +11,7 @@ use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 use reqwest::Url;
 
 use crate::arg;
-use crate::error::{fmt_number, fmt_string, Error, IntoNapi, NetworkCode, Result};
+use crate::error::{fmt_string, Error, IntoNapi, NetworkCode, Result};
 
 const FUNC: &str = "fetchData";
 
@@ -63,20 +63,9 @@ pub fn parse_url(input: &str) -> Result<Url> {
 
 /// Checks `options.timeoutMs`: an integer in 1..=4294967295.
 pub fn check_timeout(ms: f64) -> Result<u32> {
-  if ms.fract() != 0.0 || !(1.0..=f64::from(u32::MAX)).contains(&ms) {
-    let range = if ms.fract() != 0.0 || !ms.is_finite() {
-      "an integer"
-    } else {
-      ">= 1 and <= 4294967295"
-    };
-    return Err(Error::out_of_range(
-      FUNC,
-      "options.timeoutMs",
-      range,
-      &fmt_number(ms),
-    ));
-  }
-  Ok(ms as u32)
+  let n = arg::integer_in(FUNC, "options.timeoutMs", ms, 1, u32::MAX.into())?;
+  // Within the u32 bounds just checked.
+  Ok(n as u32)
 }
 
 /// Fetches `url` with an HTTP GET and resolves with the response body as text, decoded by the

@@ -5,7 +5,7 @@ use std::ptr;
 use napi::{sys, Env, JsValue, Unknown, ValueType};
 
 use crate::arg;
-use crate::error::{fmt_number, Error, IntoNapi, Result};
+use crate::error::{Error, IntoNapi, Result};
 
 const FUNC: &str = "sum";
 const EXPECTED: &str = "an instance of Array or Int32Array";
@@ -24,24 +24,10 @@ pub fn sum_i32(values: &[i32]) -> i128 {
 
 /// Checks one array element: an integer in the int32 range.
 pub fn element(index: u32, value: f64) -> Result<i32> {
-  if value.fract() != 0.0 || !value.is_finite() {
-    return Err(Error::out_of_range(
-      FUNC,
-      &format!("numbers[{index}]"),
-      "an integer",
-      &fmt_number(value),
-    ));
-  }
-  if value < f64::from(i32::MIN) || value > f64::from(i32::MAX) {
-    return Err(Error::out_of_range(
-      FUNC,
-      &format!("numbers[{index}]"),
-      ">= -2147483648 and <= 2147483647",
-      &fmt_number(value),
-    ));
-  }
-  // In range and integral: the cast is exact.
-  Ok(value as i32)
+  let what = format!("numbers[{index}]");
+  let n = arg::integer_in(FUNC, &what, value, i32::MIN.into(), i32::MAX.into())?;
+  // Within the int32 bounds just checked.
+  Ok(n as i32)
 }
 
 /// Turns the exact total into a JS number, refusing one that a double cannot hold exactly.

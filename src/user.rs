@@ -4,7 +4,7 @@ use napi::bindgen_prelude::Utf16String;
 use napi::{Env, Unknown};
 
 use crate::arg;
-use crate::error::{fmt_number, fmt_string, Error, IntoNapi, Result};
+use crate::error::{fmt_string, Error, IntoNapi, Result};
 
 const FUNC: &str = "createUser";
 
@@ -22,16 +22,9 @@ pub struct User {
 
 /// Checks that an id is an integer in 0..=4294967295.
 pub fn check_id(id: f64) -> Result<u32> {
-  if id.fract() != 0.0 || !(0.0..=f64::from(u32::MAX)).contains(&id) {
-    let range = if id.fract() != 0.0 || !id.is_finite() {
-      "an integer"
-    } else {
-      ">= 0 and <= 4294967295"
-    };
-    return Err(Error::out_of_range(FUNC, "id", range, &fmt_number(id)));
-  }
-  // Integral and in range: the cast is exact.
-  Ok(id as u32)
+  let n = arg::integer_in(FUNC, "id", id, 0, u32::MAX.into())?;
+  // Within the u32 bounds just checked.
+  Ok(n as u32)
 }
 
 /// Whether a UTF-16 string is empty after JS `String.prototype.trim` (ECMAScript WhiteSpace
