@@ -85,25 +85,36 @@ export declare function createUser(id: number, name: string, email: string): Use
 
 /**
  * Fetches `url` with an HTTP GET and resolves with the response body as text, decoded by the
- * charset of `Content-Type` (UTF-8 by default). Runs off the event loop on a shared connection
- * pool. It never throws: every failure is a rejection.
+ * charset of `Content-Type` (UTF-8 by default) after gzip, brotli or deflate decoding. Runs off
+ * the event loop, on one connection pool for the process; follows up to 20 redirects; verifies
+ * TLS certificates against Mozilla's roots, `NODE_EXTRA_CA_CERTS` and `options.ca`.
  *
- * @throws {TypeError} `ERR_INVALID_ARG_TYPE` when `url` is not a string or `options` is not an
- * object (or `options.timeoutMs` is not a number).
- * @throws {RangeError} `ERR_OUT_OF_RANGE` when `options.timeoutMs` is not an integer in
- * 1..=4294967295.
+ * It never throws: every failure, a bad argument included, is a rejection.
+ *
+ * @throws {TypeError} `ERR_INVALID_ARG_TYPE` when `url` is not a string, `options` is not an
+ * object, or an option has the wrong type.
+ * @throws {RangeError} `ERR_OUT_OF_RANGE` when `timeoutMs` or `maxBytes` is out of range.
+ * @throws {TypeError} `ERR_INVALID_ARG_VALUE` for an invalid header name or value, or a `ca`
+ * without PEM certificates.
  * @throws {TypeError} `ERR_INVALID_URL` when `url` does not parse (the error has `input`).
- * @throws {TypeError} `ERR_INVALID_URL_SCHEME` when the scheme is not http or https.
+ * @throws {TypeError} `ERR_INVALID_URL_SCHEME` when the scheme (or a redirect's) is not http(s).
  * @throws {Error} `ERR_HTTP_STATUS` for a non-2xx response (the error has numeric `status`).
  * @throws {Error} `ETIMEDOUT` (named `TimeoutError`) when `timeoutMs` passes.
- * @throws {Error} `ERR_BODY_TOO_LARGE` when the body exceeds 32 MiB.
+ * @throws {Error} `ABORT_ERR` (named `AbortError`, `cause` = `signal.reason`) on abort.
+ * @throws {Error} `ERR_BODY_TOO_LARGE` when the decoded body exceeds `maxBytes`.
  * @throws {Error} `ERR_TOO_MANY_REDIRECTS` after 20 redirects.
+ * @throws {Error} `ERR_TLS_CERT` when the server's certificate is not trusted or not valid for
+ * its host name, with the verifier's reason.
  * @throws {Error} `ECONNREFUSED`, `ENOTFOUND`, `ECONNRESET`, or `ERR_NETWORK` for any other
  * network failure, with the underlying reason in the message.
  */
 export declare function fetchData(url: string, options?: FetchOptions): Promise<string>
 
-/** Options for `fetchData`. */
+/**
+ * Options for `fetchData`. Every field is optional and validated: a wrong type is a
+ * `TypeError` (`ERR_INVALID_ARG_TYPE`), a bad value an `ERR_INVALID_ARG_VALUE` or
+ * `ERR_OUT_OF_RANGE`, and either arrives as a rejection.
+ */
 export interface FetchOptions {
   /**
    * A bound on the whole request, body included, in milliseconds: an integer in
@@ -111,6 +122,28 @@ export interface FetchOptions {
    * @default 30000
    */
   timeoutMs?: number
+  /**
+   * Aborts the request: the promise rejects with an `AbortError` (`ABORT_ERR`) whose `cause`
+   * is `signal.reason`, and the connection is dropped. An already-aborted signal sends nothing.
+   * Your own listeners and `onabort` on the signal are left alone.
+   */
+  signal?: AbortSignal
+  /**
+   * Request headers, sent as given (`User-Agent: mylib/<version>` unless you set one).
+   * An invalid name or value rejects with `ERR_INVALID_ARG_VALUE` naming it.
+   */
+  headers?: Record<string, string>
+  /**
+   * A limit on the decoded body in bytes, an integer in 0..=Number.MAX_SAFE_INTEGER. A larger
+   * body, announced or streamed, rejects with `ERR_BODY_TOO_LARGE` as soon as it is seen.
+   * @default 33554432 (32 MiB)
+   */
+  maxBytes?: number
+  /**
+   * Extra PEM certificates to trust for this call, besides Mozilla's roots and
+   * `NODE_EXTRA_CA_CERTS`.
+   */
+  ca?: string | Array<string>
 }
 
 /**

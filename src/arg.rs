@@ -141,11 +141,142 @@ pub fn property<'env>(env: &'env Env, object: &Unknown<'env>, name: &str) -> Res
   let status =
     unsafe { sys::napi_get_named_property(raw.env, raw.value, key.as_ptr(), &mut result) };
   if status != sys::Status::napi_ok {
-    let fallback = napi::Error::new(napi::Status::from(status), format!("reading {name} failed"));
-    return Err(Error::Js(crate::error::take_exception(env, fallback)));
+    return Err(failure(env, status, &format!("reading {name}")));
   }
   // SAFETY: Node-API returned a live value of this environment.
   Ok(unsafe { Unknown::from_raw_unchecked(raw.env, result) })
+}
+
+/// Wraps a failed Node-API call: the pending JS exception if there is one, else the status.
+pub fn failure(env: &Env, status: sys::napi_status, what: &str) -> Error {
+  let fallback = napi::Error::new(napi::Status::from(status), format!("{what} failed"));
+  Error::Js(crate::error::take_exception(env, fallback))
+}
+
+/// Calls `object[name](...args)` with `object` as `this`. Runs user code; an exception it
+/// throws is returned as `Error::Js`, cleared from the environment.
+pub fn call_method<'env>(
+  env: &'env Env,
+  object: &Unknown<'env>,
+  name: &str,
+  args: &[sys::napi_value],
+) -> Result<Unknown<'env>> {
+  let method = property(env, object, name)?;
+  if type_of(&method)? != ValueType::Function {
+    return Err(Error::InvalidArgValue(format!(
+      "{name} is not a function on the given object"
+    )));
+  }
+  let raw = object.value();
+  let mut result = ptr::null_mut();
+  // SAFETY: `method` is a function of this environment; `args` are live values.
+  let status = unsafe {
+    sys::napi_call_function(
+      raw.env,
+      raw.value,
+      method.raw(),
+      args.len(),
+      args.as_ptr(),
+      &mut result,
+    )
+  };
+  if status != sys::Status::napi_ok {
+    return Err(failure(env, status, name));
+  }
+  // SAFETY: Node-API returned a live value of this environment.
+  Ok(unsafe { Unknown::from_raw_unchecked(raw.env, result) })
+}
+
+/// `value instanceof globalThis[class]`, without running user code other than a
+/// `Symbol.hasInstance` the page may have installed.
+pub fn is_instance_of_global(env: &Env, value: &Unknown, class: &str) -> Result<bool> {
+  if type_of(value)? != ValueType::Object {
+    return Ok(false);
+  }
+  let mut global = ptr::null_mut();
+  // SAFETY: plain query on the live environment.
+  unsafe {
+    check(
+      env,
+      sys::napi_get_global(env.raw(), &mut global),
+      "reading globalThis",
+    )?
+  };
+  // SAFETY: `global` is a live object of this environment.
+  let global = unsafe { Unknown::from_raw_unchecked(env.raw(), global) };
+  let constructor = property(env, &global, class)?;
+  if type_of(&constructor)? != ValueType::Function {
+    return Ok(false);
+  }
+  let mut is_instance = false;
+  // SAFETY: both values are live; `constructor` is a function.
+  let status =
+    unsafe { sys::napi_instanceof(env.raw(), value.raw(), constructor.raw(), &mut is_instance) };
+  if status != sys::Status::napi_ok {
+    return Err(failure(env, status, "instanceof"));
+  }
+  Ok(is_instance)
+}
+
+/// The own enumerable string keys of an object, in property order (symbols skipped).
+pub fn own_keys<'env>(env: &'env Env, object: &Unknown<'env>) -> Result<Vec<String>> {
+  let raw = object.value();
+  let mut names = ptr::null_mut();
+  // SAFETY: `object` is a live object; this may run Proxy traps (ownKeys), whose exception is
+  // returned as an error.
+  let status = unsafe {
+    sys::napi_get_all_property_names(
+      raw.env,
+      raw.value,
+      sys::KeyCollectionMode::own_only,
+      sys::KeyFilter::enumerable | sys::KeyFilter::skip_symbols,
+      sys::KeyConversion::numbers_to_strings,
+      &mut names,
+    )
+  };
+  if status != sys::Status::napi_ok {
+    return Err(failure(env, status, "listing properties"));
+  }
+  // SAFETY: Node-API returned an array of strings.
+  let names = unsafe { Unknown::from_raw_unchecked(raw.env, names) };
+  elements(env, &names)?
+    .iter()
+    .map(|name| expect_string("", "key", name))
+    .collect()
+}
+
+/// The elements of a JS array, read with `array[i]` (getters run).
+pub fn elements<'env>(env: &'env Env, array: &Unknown<'env>) -> Result<Vec<Unknown<'env>>> {
+  let raw = array.value();
+  let mut length = 0u32;
+  // SAFETY: `array` is an Array of this environment.
+  unsafe {
+    check(
+      env,
+      sys::napi_get_array_length(raw.env, raw.value, &mut length),
+      "reading an array length",
+    )?
+  };
+  (0..length)
+    .map(|index| {
+      let mut item = ptr::null_mut();
+      // SAFETY: reading an element of a live array; a getter's exception becomes an error.
+      let status = unsafe { sys::napi_get_element(raw.env, raw.value, index, &mut item) };
+      if status != sys::Status::napi_ok {
+        return Err(failure(env, status, "reading an array element"));
+      }
+      // SAFETY: Node-API returned a live value of this environment.
+      Ok(unsafe { Unknown::from_raw_unchecked(raw.env, item) })
+    })
+    .collect()
+}
+
+fn check(env: &Env, status: sys::napi_status, what: &str) -> Result<()> {
+  if status == sys::Status::napi_ok {
+    Ok(())
+  } else {
+    Err(failure(env, status, what))
+  }
 }
 
 /// Whether a value is a plain options object: an object, not `null`, not an array.

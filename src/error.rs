@@ -43,6 +43,13 @@ pub enum Error {
   /// Too many redirects. `Error`, `ERR_TOO_MANY_REDIRECTS`.
   #[error("{0}")]
   TooManyRedirects(String),
+  /// The request was aborted through its `AbortSignal`. `Error` named `AbortError`,
+  /// `ABORT_ERR`; `fetchData` sets the signal's reason as `cause`.
+  #[error("{0}")]
+  Aborted(String),
+  /// A certificate the TLS verifier refused. `Error`, `ERR_TLS_CERT`.
+  #[error("{0}")]
+  TlsCert(String),
   /// The request did not finish in time. `Error` named `TimeoutError`, `ETIMEDOUT`.
   #[error("{0}")]
   Timeout(String),
@@ -130,6 +137,8 @@ impl Error {
       Error::BodyTooLarge(_) => "ERR_BODY_TOO_LARGE",
       Error::TooManyRedirects(_) => "ERR_TOO_MANY_REDIRECTS",
       Error::Timeout(_) => "ETIMEDOUT",
+      Error::Aborted(_) => "ABORT_ERR",
+      Error::TlsCert(_) => "ERR_TLS_CERT",
       Error::Network { code, .. } => code.as_str(),
       Error::Js(_) => return None,
     })
@@ -152,11 +161,20 @@ impl Error {
   /// Builds the JS error object (class, `code`, `message` and any extra fields) and wraps it
   /// so napi-rs throws or rejects with exactly that object. Must run on the JS thread.
   pub fn into_napi(self, env: &Env) -> napi::Error {
+    match self.into_js(env) {
+      Ok(object) => napi::Error::from(object.to_unknown()),
+      Err(err) => err,
+    }
+  }
+
+  /// Builds the JS error object: class, `code`, `message` and the variant's extra fields.
+  /// `Error::Js` (already a JS value) comes back as the `Err`.
+  pub fn into_js(self, env: &Env) -> napi::Result<Object<'_>> {
     let Some(code) = self.code() else {
-      return match self {
+      return Err(match self {
         Error::Js(inner) => inner,
         other => napi::Error::from_reason(other.to_string()),
-      };
+      });
     };
     let class = self.js_class();
     let message = self.to_string();
@@ -171,19 +189,17 @@ impl Error {
     };
     if raw.is_null() {
       // The environment is shutting down and cannot build objects; nobody will see this.
-      return napi::Error::from_reason(message);
+      return Err(napi::Error::from_reason(message));
     }
     let mut object = Object::from_raw(env.raw(), raw);
-    let extra = match self {
-      Error::HttpStatus { status, .. } => object.set_named_property("status", status),
-      Error::InvalidUrl { input, .. } => object.set_named_property("input", input),
-      Error::Timeout(_) => object.set_named_property("name", "TimeoutError"),
-      _ => Ok(()),
-    };
-    if let Err(err) = extra {
-      return err;
+    match self {
+      Error::HttpStatus { status, .. } => object.set_named_property("status", status)?,
+      Error::InvalidUrl { input, .. } => object.set_named_property("input", input)?,
+      Error::Timeout(_) => object.set_named_property("name", "TimeoutError")?,
+      Error::Aborted(_) => object.set_named_property("name", "AbortError")?,
+      _ => {}
     }
-    napi::Error::from(object.to_unknown())
+    Ok(object)
   }
 }
 

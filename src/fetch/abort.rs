@@ -1,0 +1,133 @@
+//! Linking a JS `AbortSignal` to a request running on the tokio runtime.
+//!
+//! napi-rs's own `AbortSignal` conversion assigns `signal.onabort`, which would silently replace
+//! the caller's handler. This adds an ordinary `abort` event listener instead and removes it when
+//! the request settles, so a signal reused across many calls keeps nothing alive.
+
+use std::ptr;
+use std::sync::Arc;
+
+use napi::{sys, Env, JsValue, Unknown};
+use tokio::sync::Notify;
+
+use crate::arg;
+use crate::error::{Error, Result};
+
+/// The message of the `AbortError` a request rejects with.
+pub const MESSAGE: &str = "fetchData: The operation was aborted";
+
+/// A listener registered on a signal: owned by the JS thread, released by [`Link::release`].
+///
+/// It holds raw references and has no `Drop`: if the environment tears down before the request
+/// settles, the references die with it, and touching them from a destructor would crash.
+pub struct Link {
+  env: sys::napi_env,
+  signal: sys::napi_ref,
+  listener: sys::napi_ref,
+}
+
+/// Starts watching `signal`. Returns the trigger the request waits on and the link to release
+/// when it settles; an already-aborted signal is an immediate `AbortError`.
+pub fn watch(env: &Env, signal: &Unknown) -> Result<(Arc<Notify>, Link)> {
+  if is_aborted(env, signal)? {
+    return Err(Error::Js(abort_error(env, signal)));
+  }
+  let trigger = Arc::new(Notify::new());
+  let fire = Arc::clone(&trigger);
+  // `notify_one` stores a permit, so an abort before the request is first polled still counts.
+  let listener = env.create_function_from_closure::<(), (), _>("mylibFetchAbort", move |_| {
+    fire.notify_one();
+    Ok(())
+  })?;
+  let event = env.create_string("abort")?;
+  let mut once = napi::bindgen_prelude::Object::new(env)?;
+  napi::bindgen_prelude::JsObjectValue::set_named_property(&mut once, "once", true)?;
+  arg::call_method(
+    env,
+    signal,
+    "addEventListener",
+    &[event.raw(), listener.raw(), once.raw()],
+  )?;
+  Ok((
+    trigger,
+    Link {
+      env: env.raw(),
+      signal: reference(env, signal.raw())?,
+      listener: reference(env, listener.raw())?,
+    },
+  ))
+}
+
+impl Link {
+  /// Removes the listener and frees the references. Returns the `AbortError` to reject with
+  /// when the request was aborted (`aborted`), with `signal.reason` as its `cause`.
+  pub fn release(self, env: &Env, aborted: bool) -> Option<napi::Error> {
+    let signal = value(self.env, self.signal);
+    let listener = value(self.env, self.listener);
+    let error = match (aborted, signal) {
+      (true, Some(signal)) => Some(abort_error(env, &signal)),
+      (true, None) => Some(Error::Aborted(MESSAGE.into()).into_napi(env)),
+      (false, _) => None,
+    };
+    if let (Some(signal), Some(listener), Ok(event)) =
+      (signal, listener, env.create_string("abort"))
+    {
+      // A throwing removeEventListener is the caller's own doing (its exception is cleared and
+      // dropped): the request has settled either way.
+      let _ = arg::call_method(
+        env,
+        &signal,
+        "removeEventListener",
+        &[event.raw(), listener.raw()],
+      );
+    }
+    // SAFETY: both references were created in this environment and are deleted once, here.
+    unsafe {
+      sys::napi_delete_reference(self.env, self.signal);
+      sys::napi_delete_reference(self.env, self.listener);
+    }
+    error
+  }
+}
+
+fn is_aborted(env: &Env, signal: &Unknown) -> Result<bool> {
+  let aborted = arg::property(env, signal, "aborted")?;
+  // SAFETY: `aborted` is a live value; a non-boolean is read as not aborted.
+  Ok(unsafe { aborted.cast::<bool>() }.unwrap_or(false))
+}
+
+/// An `AbortError` (`ABORT_ERR`) carrying `signal.reason` as `cause`.
+fn abort_error(env: &Env, signal: &Unknown) -> napi::Error {
+  let reason = match arg::property(env, signal, "reason") {
+    Ok(reason) => reason,
+    Err(err) => return err.into_napi(env),
+  };
+  match Error::Aborted(MESSAGE.into()).into_js(env) {
+    Ok(mut object) => {
+      match napi::bindgen_prelude::JsObjectValue::set_named_property(&mut object, "cause", reason) {
+        Ok(()) => napi::Error::from(object.to_unknown()),
+        Err(err) => err,
+      }
+    }
+    Err(err) => err,
+  }
+}
+
+fn reference(env: &Env, value: sys::napi_value) -> Result<sys::napi_ref> {
+  let mut result = ptr::null_mut();
+  // SAFETY: `value` is a live object of this environment.
+  let status = unsafe { sys::napi_create_reference(env.raw(), value, 1, &mut result) };
+  if status != sys::Status::napi_ok {
+    return Err(arg::failure(env, status, "creating a reference"));
+  }
+  Ok(result)
+}
+
+fn value<'env>(env: sys::napi_env, reference: sys::napi_ref) -> Option<Unknown<'env>> {
+  let mut result = ptr::null_mut();
+  // SAFETY: `reference` is live until `release` deletes it.
+  let status = unsafe { sys::napi_get_reference_value(env, reference, &mut result) };
+  // SAFETY: a non-null result is a live value of this environment.
+  (status == sys::Status::napi_ok && !result.is_null())
+    .then(|| unsafe { Unknown::from_raw_unchecked(env, result) })
+}

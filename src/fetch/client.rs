@@ -1,0 +1,254 @@
+//! The process-wide HTTP clients: one connection pool per set of trusted certificates.
+
+use std::collections::HashMap;
+use std::error::Error as StdError;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+
+use reqwest::dns::{Addrs, Name, Resolve, Resolving};
+use reqwest::redirect::{Attempt, Policy};
+use reqwest::{Certificate, Client};
+
+use super::FUNC;
+use crate::error::{Error, NetworkCode, Result};
+
+/// Redirects followed before giving up, as Node's `fetch` does.
+pub const MAX_REDIRECTS: usize = 20;
+/// Clients kept for distinct `ca` option sets; more distinct sets than this start over.
+const MAX_CACHED_CLIENTS: usize = 16;
+
+/// Every client, keyed by the extra PEM certificates of the call (empty: the default client).
+/// A client owns its connection pool, so calls with the same certificates share connections.
+static CLIENTS: Mutex<Option<HashMap<Vec<String>, Client>>> = Mutex::new(None);
+
+/// The client for a call trusting `ca` besides the default roots.
+pub fn client_for(ca: &[String]) -> Result<Client> {
+  let mut clients = CLIENTS.lock().unwrap_or_else(PoisonError::into_inner);
+  let clients = clients.get_or_insert_with(HashMap::new);
+  if let Some(client) = clients.get(ca) {
+    return Ok(client.clone());
+  }
+  let client = build(ca)?;
+  if clients.len() >= MAX_CACHED_CLIENTS {
+    clients.retain(|key, _| key.is_empty());
+  }
+  clients.insert(ca.to_vec(), client.clone());
+  Ok(client)
+}
+
+fn build(ca: &[String]) -> Result<Client> {
+  let mut builder = Client::builder()
+    .user_agent(concat!("mylib/", env!("CARGO_PKG_VERSION")))
+    .redirect(Policy::custom(redirect))
+    .dns_resolver(Arc::new(TaggingResolver));
+  for cert in extra_ca_certs().iter().cloned() {
+    builder = builder.add_root_certificate(cert);
+  }
+  for pem in ca {
+    let certs = Certificate::from_pem_bundle(pem.as_bytes()).map_err(|err| {
+      Error::arg_value(
+        FUNC,
+        "options.ca",
+        &format!("cannot be read ({err})"),
+        "PEM",
+      )
+    })?;
+    for cert in certs {
+      builder = builder.add_root_certificate(cert);
+    }
+  }
+  builder.build().map_err(|err| Error::Network {
+    code: NetworkCode::Other,
+    message: format!("{FUNC}: cannot create the HTTP client: {}", chain(&err)),
+  })
+}
+
+/// The certificates of the PEM file named by `NODE_EXTRA_CA_CERTS`, read once, as Node does.
+/// A missing or unreadable file adds nothing (Node prints a warning and goes on).
+fn extra_ca_certs() -> &'static [Certificate] {
+  static CERTS: OnceLock<Vec<Certificate>> = OnceLock::new();
+  CERTS.get_or_init(|| {
+    std::env::var_os("NODE_EXTRA_CA_CERTS")
+      .and_then(|path| std::fs::read(path).ok())
+      .and_then(|pem| Certificate::from_pem_bundle(&pem).ok())
+      .unwrap_or_default()
+  })
+}
+
+/// Up to 20 redirects, to http and https URLs only.
+fn redirect(attempt: Attempt) -> reqwest::redirect::Action {
+  if let Err(err) = super::options::check_scheme(attempt.url()) {
+    return attempt.error(RedirectRefused(err.to_string()));
+  }
+  if attempt.previous().len() > MAX_REDIRECTS {
+    return attempt.error(TooManyRedirects);
+  }
+  attempt.follow()
+}
+
+/// A redirect to a URL the scheme check refused.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+struct RedirectRefused(String);
+
+/// More than [`MAX_REDIRECTS`] redirects.
+#[derive(Debug, thiserror::Error)]
+#[error("more than {MAX_REDIRECTS} redirects")]
+struct TooManyRedirects;
+
+/// A failed host name lookup, tagged so it can be told apart from other connect errors.
+#[derive(Debug, thiserror::Error)]
+#[error("getaddrinfo ENOTFOUND {host}: {source}")]
+struct DnsError {
+  host: String,
+  source: std::io::Error,
+}
+
+/// The system resolver (getaddrinfo, as Node uses), with failures tagged as [`DnsError`].
+struct TaggingResolver;
+
+impl Resolve for TaggingResolver {
+  fn resolve(&self, name: Name) -> Resolving {
+    Box::pin(async move {
+      let host = name.as_str().to_owned();
+      let found = tokio::net::lookup_host((host.as_str(), 0))
+        .await
+        .map(|addrs| addrs.collect::<Vec<SocketAddr>>());
+      match found {
+        Ok(addrs) if !addrs.is_empty() => Ok(Box::new(addrs.into_iter()) as Addrs),
+        Ok(_) => {
+          let source = std::io::Error::new(std::io::ErrorKind::NotFound, "no addresses");
+          Err(Box::new(DnsError { host, source }) as _)
+        }
+        Err(source) => Err(Box::new(DnsError { host, source }) as _),
+      }
+    })
+  }
+}
+
+/// Maps a transport error to the error `fetchData` rejects with, keeping the underlying reason.
+pub fn network_error(context: &str, err: &(dyn StdError + 'static)) -> Error {
+  let reason = chain(err);
+  for cause in causes(err) {
+    if let Some(refused) = cause.downcast_ref::<RedirectRefused>() {
+      return Error::InvalidUrlScheme(format!("{} (redirected from {context})", refused.0));
+    }
+    if cause.is::<TooManyRedirects>() {
+      return Error::TooManyRedirects(format!(
+        "{FUNC}: GET {context}: more than {MAX_REDIRECTS} redirects"
+      ));
+    }
+    if let Some(rustls::Error::InvalidCertificate(_)) = cause.downcast_ref::<rustls::Error>() {
+      return Error::TlsCert(format!(
+        "{FUNC}: GET {context} failed (ERR_TLS_CERT): {reason}"
+      ));
+    }
+  }
+  let code = classify(err);
+  Error::Network {
+    code,
+    message: format!("{FUNC}: GET {context} failed ({}): {reason}", code.as_str()),
+  }
+}
+
+fn classify(err: &(dyn StdError + 'static)) -> NetworkCode {
+  for cause in causes(err) {
+    if cause.is::<DnsError>() {
+      return NetworkCode::NotFound;
+    }
+    if let Some(io) = cause.downcast_ref::<std::io::Error>() {
+      match io.kind() {
+        std::io::ErrorKind::ConnectionRefused => return NetworkCode::ConnectionRefused,
+        std::io::ErrorKind::ConnectionReset
+        | std::io::ErrorKind::ConnectionAborted
+        | std::io::ErrorKind::BrokenPipe
+        | std::io::ErrorKind::UnexpectedEof => return NetworkCode::ConnectionReset,
+        _ => {}
+      }
+    }
+    if cause
+      .downcast_ref::<hyper::Error>()
+      .is_some_and(|e| e.is_incomplete_message() || e.is_closed())
+    {
+      return NetworkCode::ConnectionReset;
+    }
+  }
+  NetworkCode::Other
+}
+
+/// An error and its causes. Unlike `source()` alone, this steps into the error an
+/// `std::io::Error` wraps (where TLS errors live).
+fn causes<'a>(
+  err: &'a (dyn StdError + 'static),
+) -> impl Iterator<Item = &'a (dyn StdError + 'static)> {
+  std::iter::successors(Some(err), |&current| {
+    current
+      .downcast_ref::<std::io::Error>()
+      .and_then(|io| io.get_ref())
+      .map(|inner| inner as &(dyn StdError + 'static))
+      .or_else(|| current.source())
+  })
+}
+
+/// The messages of an error and its causes, without reqwest's "error sending request for url"
+/// wrapper (the URL is already in our message), joined by ": ".
+fn chain(err: &(dyn StdError + 'static)) -> String {
+  let mut parts: Vec<String> = Vec::new();
+  for cause in causes(err) {
+    let text = cause.to_string();
+    if !text.starts_with("error sending request")
+      && !text.starts_with("error decoding response body")
+      && !text.starts_with("error following redirect")
+      && !parts.iter().any(|seen| seen.contains(&text))
+    {
+      parts.push(text);
+    }
+  }
+  if parts.is_empty() {
+    err.to_string()
+  } else {
+    parts.join(": ")
+  }
+}
+
+#[cfg(test)]
+mod tests {
+  use super::*;
+
+  #[derive(Debug, thiserror::Error)]
+  #[error("outer")]
+  struct Outer(#[source] std::io::Error);
+
+  #[test]
+  fn errors_are_classified_through_the_source_chain() {
+    let refused = Outer(std::io::Error::from(std::io::ErrorKind::ConnectionRefused));
+    assert_eq!(classify(&refused), NetworkCode::ConnectionRefused);
+    let reset = Outer(std::io::Error::from(std::io::ErrorKind::ConnectionReset));
+    assert_eq!(classify(&reset), NetworkCode::ConnectionReset);
+    let dns = DnsError {
+      host: "nowhere.invalid".into(),
+      source: std::io::Error::other("Name or service not known"),
+    };
+    assert_eq!(classify(&dns), NetworkCode::NotFound);
+    assert_eq!(chain(&refused), format!("outer: {}", refused.0));
+  }
+
+  #[test]
+  fn tls_errors_inside_io_errors_are_found() {
+    let tls = rustls::Error::InvalidCertificate(rustls::CertificateError::UnknownIssuer);
+    let wrapped = Outer(std::io::Error::new(std::io::ErrorKind::InvalidData, tls));
+    let err = network_error("https://x/", &wrapped);
+    assert!(
+      matches!(&err, Error::TlsCert(m) if m.contains("UnknownIssuer")),
+      "{err}"
+    );
+  }
+
+  #[test]
+  fn redirect_failures_have_their_own_codes() {
+    let err = network_error("http://x/", &TooManyRedirects);
+    assert!(matches!(err, Error::TooManyRedirects(_)));
+    let err = network_error("http://x/", &RedirectRefused("no ftp".into()));
+    assert!(matches!(err, Error::InvalidUrlScheme(_)));
+  }
+}
