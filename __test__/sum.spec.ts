@@ -161,3 +161,19 @@ test('lets an exception thrown by an element getter through unchanged', (t) => {
     boom,
   )
 })
+
+test('error messages print numbers exactly as String(n) does', (t) => {
+  const nonInteger = fc.double().filter((n) => !Number.isInteger(n) || Math.abs(n) > 2 ** 31)
+  fc.assert(
+    fc.property(nonInteger, (n) => {
+      try {
+        sum([n])
+        return false
+      } catch (err) {
+        return (err as Error).message.endsWith(`Received ${String(n)}`)
+      }
+    }),
+    { numRuns: 20000 },
+  )
+  t.throws(() => sum([782242619860259.2]), { message: /Received 782242619860259\.2$/ })
+})

@@ -147,10 +147,15 @@ pub fn property<'env>(env: &'env Env, object: &Unknown<'env>, name: &str) -> Res
   Ok(unsafe { Unknown::from_raw_unchecked(raw.env, result) })
 }
 
-/// Wraps a failed Node-API call: the pending JS exception if there is one, else the status.
+/// Wraps a failed Node-API call. A JS exception it raised (a getter, a Proxy trap) stays pending:
+/// a synchronous export lets it propagate unchanged, `fetchData` turns it into its rejection.
 pub fn failure(env: &Env, status: sys::napi_status, what: &str) -> Error {
-  let fallback = napi::Error::new(napi::Status::from(status), format!("{what} failed"));
-  Error::Js(crate::error::take_exception(env, fallback))
+  let status = if crate::error::exception_pending(env) {
+    napi::Status::PendingException
+  } else {
+    napi::Status::from(status)
+  };
+  Error::Js(napi::Error::new(status, format!("{what} failed")))
 }
 
 /// Calls `object[name](...args)` with `object` as `this`. Runs user code; an exception it
@@ -271,7 +276,8 @@ pub fn elements<'env>(env: &'env Env, array: &Unknown<'env>) -> Result<Vec<Unkno
     .collect()
 }
 
-fn check(env: &Env, status: sys::napi_status, what: &str) -> Result<()> {
+/// `Ok` for `napi_ok`, else the [`failure`].
+pub fn check(env: &Env, status: sys::napi_status, what: &str) -> Result<()> {
   if status == sys::Status::napi_ok {
     Ok(())
   } else {

@@ -214,8 +214,11 @@ fn require_new(this: &Unknown) -> Result<()> {
     return refuse();
   }
   // SAFETY: `validate` runs `this instanceof Calculator` against the registered constructor.
-  if unsafe { <&Calculator as ValidateNapiValue>::validate(raw.env, raw.value) }.is_err() {
-    return refuse();
+  match unsafe { <&Calculator as ValidateNapiValue>::validate(raw.env, raw.value) } {
+    Ok(_) => {}
+    // A `Symbol.hasInstance` of the caller's threw: let that exception through.
+    Err(err) if err.status == napi::Status::PendingException => return Err(Error::Js(err)),
+    Err(_) => return refuse(),
   }
   let mut wrapped = std::ptr::null_mut();
   // SAFETY: plain query; it fails (without an exception) for an object that wraps nothing.

@@ -4,8 +4,9 @@
 //! use Node core's own codes (`ERR_INVALID_ARG_TYPE`, `ERR_INVALID_ARG_VALUE`, `ERR_OUT_OF_RANGE`)
 //! so Node users can branch on them; runtime failures are plain `Error`s.
 
-use napi::bindgen_prelude::{JsObjectValue, Object};
-use napi::{Env, JsError, JsRangeError, JsTypeError, JsValue, Unknown};
+use std::ptr;
+
+use napi::{sys, Env, JsValue, Status, Unknown};
 
 /// Everything that can go wrong in mylib.
 #[derive(Debug, thiserror::Error)]
@@ -158,52 +159,152 @@ impl Error {
     }
   }
 
-  /// Builds the JS error object (class, `code`, `message` and any extra fields) and wraps it
-  /// so napi-rs throws or rejects with exactly that object. Must run on the JS thread.
+  /// Throws this error as a JS exception, for a synchronous export: returns the napi-rs error
+  /// that tells napi-rs an exception is already pending. Must run on the JS thread.
+  ///
+  /// The object is thrown with `napi_throw` rather than wrapped with `napi::Error::from(Unknown)`:
+  /// that conversion stringifies the value and recurses on the string's own errors, which
+  /// overflows the stack when the JS stack is nearly full or the value's `toString` throws.
   pub fn into_napi(self, env: &Env) -> napi::Error {
+    let message = self.to_string();
     match self.into_js(env) {
-      Ok(object) => napi::Error::from(object.to_unknown()),
+      Ok(value) => {
+        // SAFETY: `value` is a live value of this environment.
+        let status = unsafe { sys::napi_throw(env.raw(), value.raw()) };
+        if status == sys::Status::napi_ok {
+          napi::Error::new(Status::PendingException, message)
+        } else {
+          napi::Error::new(Status::from(status), message)
+        }
+      }
       Err(err) => err,
     }
   }
 
-  /// Builds the JS error object: class, `code`, `message` and the variant's extra fields.
-  /// `Error::Js` (already a JS value) comes back as the `Err`.
-  pub fn into_js(self, env: &Env) -> napi::Result<Object<'_>> {
+  /// The JS value to reject a promise with: the error object this variant describes, or, for
+  /// `Error::Js`, the pending exception itself (cleared from the environment).
+  pub fn into_js(self, env: &Env) -> napi::Result<Unknown<'_>> {
+    self.into_js_with_cause(env, None)
+  }
+
+  /// [`Error::into_js`], with `cause` set as the error's `cause` property when given.
+  pub fn into_js_with_cause<'env>(
+    self,
+    env: &'env Env,
+    cause: Option<&Unknown>,
+  ) -> napi::Result<Unknown<'env>> {
     let Some(code) = self.code() else {
-      return Err(match self {
-        Error::Js(inner) => inner,
-        other => napi::Error::from_reason(other.to_string()),
-      });
+      return match self {
+        Error::Js(inner) => match pending_exception(env) {
+          Some(exception) => Ok(exception),
+          // A Node-API failure without an exception: an Error carrying its status as `code`.
+          None => create(
+            env,
+            JsClass::Error,
+            inner.status.as_ref(),
+            &inner.reason,
+            &[],
+          ),
+        },
+        other => create(env, JsClass::Error, "ERR_INTERNAL", &other.to_string(), &[]),
+      };
     };
-    let class = self.js_class();
     let message = self.to_string();
-    let plain = napi::Error::new(code, message.clone());
-    // SAFETY: `env` is the live environment of the current JS thread.
-    let raw = unsafe {
-      match class {
-        JsClass::Error => JsError::from(plain).into_value(env.raw()),
-        JsClass::TypeError => JsTypeError::from(plain).into_value(env.raw()),
-        JsClass::RangeError => JsRangeError::from(plain).into_value(env.raw()),
-      }
+    let class = self.js_class();
+    let mut extra = match &self {
+      Error::HttpStatus { status, .. } => vec![("status", Extra::Number(f64::from(*status)))],
+      Error::InvalidUrl { input, .. } => vec![("input", Extra::Text(input))],
+      Error::Timeout(_) => vec![("name", Extra::Text("TimeoutError"))],
+      Error::Aborted(_) => vec![("name", Extra::Text("AbortError"))],
+      _ => vec![],
     };
-    if raw.is_null() {
-      // The environment is shutting down and cannot build objects; nobody will see this.
-      return Err(napi::Error::from_reason(message));
+    if let Some(cause) = cause {
+      extra.push(("cause", Extra::Value(cause.raw())));
     }
-    let mut object = Object::from_raw(env.raw(), raw);
-    match self {
-      Error::HttpStatus { status, .. } => object.set_named_property("status", status)?,
-      Error::InvalidUrl { input, .. } => object.set_named_property("input", input)?,
-      Error::Timeout(_) => object.set_named_property("name", "TimeoutError")?,
-      Error::Aborted(_) => object.set_named_property("name", "AbortError")?,
-      _ => {}
-    }
-    Ok(object)
+    create(env, class, code, &message, &extra)
   }
 }
 
-/// Converts a mylib result into a napi-rs result, building the JS error on the JS thread.
+/// An extra own property of an error object.
+enum Extra<'a> {
+  Number(f64),
+  Text(&'a str),
+  Value(sys::napi_value),
+}
+
+/// Creates `new <class>(message)` and defines `code` and the extra properties on it as own data
+/// properties, the way an assignment in the constructor would, but without running setters
+/// someone may have put on `Object.prototype` or `Error.prototype`.
+fn create<'env>(
+  env: &'env Env,
+  class: JsClass,
+  code: &str,
+  message: &str,
+  extra: &[(&str, Extra)],
+) -> napi::Result<Unknown<'env>> {
+  let raw_env = env.raw();
+  let message = env.create_string(message)?.raw();
+  let mut error = ptr::null_mut();
+  // SAFETY: `message` is a live string; a null code makes Node-API set no property itself.
+  let status = unsafe {
+    match class {
+      JsClass::Error => sys::napi_create_error(raw_env, ptr::null_mut(), message, &mut error),
+      JsClass::TypeError => {
+        sys::napi_create_type_error(raw_env, ptr::null_mut(), message, &mut error)
+      }
+      JsClass::RangeError => {
+        sys::napi_create_range_error(raw_env, ptr::null_mut(), message, &mut error)
+      }
+    }
+  };
+  if status != sys::Status::napi_ok || error.is_null() {
+    return Err(napi::Error::new(
+      Status::from(status),
+      "creating an error failed",
+    ));
+  }
+  let mut names = Vec::with_capacity(extra.len() + 1);
+  let mut values = Vec::with_capacity(extra.len() + 1);
+  for (name, value) in std::iter::once(("code", &Extra::Text(code)))
+    .chain(extra.iter().map(|(name, value)| (*name, value)))
+  {
+    names.push(std::ffi::CString::new(name).map_err(|_| napi::Error::from_reason("bad name"))?);
+    values.push(match value {
+      Extra::Number(n) => env.create_double(*n)?.raw(),
+      Extra::Text(text) => env.create_string(text)?.raw(),
+      Extra::Value(value) => *value,
+    });
+  }
+  let descriptors: Vec<sys::napi_property_descriptor> = names
+    .iter()
+    .zip(&values)
+    .map(|(name, &value)| sys::napi_property_descriptor {
+      utf8name: name.as_ptr(),
+      name: ptr::null_mut(),
+      method: None,
+      getter: None,
+      setter: None,
+      value,
+      attributes: sys::PropertyAttributes::writable
+        | sys::PropertyAttributes::enumerable
+        | sys::PropertyAttributes::configurable,
+      data: ptr::null_mut(),
+    })
+    .collect();
+  // SAFETY: `error` is a fresh object; the descriptors point at live names and values.
+  let status =
+    unsafe { sys::napi_define_properties(raw_env, error, descriptors.len(), descriptors.as_ptr()) };
+  if status != sys::Status::napi_ok {
+    return Err(napi::Error::new(
+      Status::from(status),
+      "defining error properties failed",
+    ));
+  }
+  // SAFETY: `error` is a live object of this environment.
+  Ok(unsafe { Unknown::from_raw_unchecked(raw_env, error) })
+}
+
+/// Converts a mylib result into a napi-rs result, throwing the JS error on the JS thread.
 pub trait IntoNapi<T> {
   fn into_napi(self, env: &Env) -> napi::Result<T>;
 }
@@ -214,25 +315,28 @@ impl<T> IntoNapi<T> for Result<T> {
   }
 }
 
-/// Wraps a pending JS exception (if any) so it reaches the caller unchanged, or passes on
-/// the Node-API failure itself.
-pub fn take_exception(env: &Env, fallback: napi::Error) -> napi::Error {
+/// Takes the pending JS exception, if any, clearing it from the environment.
+pub fn pending_exception(env: &Env) -> Option<Unknown<'_>> {
   let mut pending = false;
+  let mut exception = ptr::null_mut();
   // SAFETY: plain Node-API queries on the current thread's live environment.
   unsafe {
-    if napi::sys::napi_is_exception_pending(env.raw(), &mut pending) != napi::sys::Status::napi_ok
+    if sys::napi_is_exception_pending(env.raw(), &mut pending) != sys::Status::napi_ok
       || !pending
+      || sys::napi_get_and_clear_last_exception(env.raw(), &mut exception) != sys::Status::napi_ok
     {
-      return fallback;
+      return None;
     }
-    let mut exception = std::ptr::null_mut();
-    if napi::sys::napi_get_and_clear_last_exception(env.raw(), &mut exception)
-      != napi::sys::Status::napi_ok
-    {
-      return fallback;
-    }
-    napi::Error::from(Unknown::from_raw_unchecked(env.raw(), exception))
+    Some(Unknown::from_raw_unchecked(env.raw(), exception))
   }
+}
+
+/// Whether a JS exception is pending in the environment.
+pub fn exception_pending(env: &Env) -> bool {
+  let mut pending = false;
+  // SAFETY: plain Node-API query on the current thread's live environment.
+  let status = unsafe { sys::napi_is_exception_pending(env.raw(), &mut pending) };
+  status == sys::Status::napi_ok && pending
 }
 
 /// Formats a number exactly as JavaScript's `String(n)` does, for error messages.
@@ -246,15 +350,72 @@ pub fn fmt_number(n: f64) -> String {
   if n == 0.0 {
     return "0".into();
   }
-  let magnitude = n.abs();
-  if (1e-6..1e21).contains(&magnitude) {
-    // Rust's shortest round-trip digits are the same as JS's; only the notation differs.
-    return format!("{n}");
+  let sign = if n < 0.0 { "-" } else { "" };
+  let (digits, exponent) = shortest_digits(n.abs());
+  format!("{sign}{}", js_notation(&digits, exponent))
+}
+
+/// The shortest decimal digits that read back as `x` (> 0), and the decimal exponent of the
+/// first digit, choosing as ECMAScript's Number::toString does: the closest such digits and, in
+/// an exact tie, the even ones. Rust's shortest formatting agrees except in exact ties.
+fn shortest_digits(x: f64) -> (String, i32) {
+  let (digits, exponent) = scientific(&format!("{x:e}"));
+  // The exact value of a double has finitely many decimal digits (at most 767 significant).
+  let (exact, exact_exponent) = scientific(&format!("{x:.800e}"));
+  let k = digits.len();
+  let tie = exact.len() == k + 1 && exact.ends_with('5') && k <= 17;
+  if !tie {
+    return (digits, exponent);
   }
-  let exp = format!("{n:e}");
-  match exp.split_once('e') {
-    Some((mantissa, power)) if !power.starts_with('-') => format!("{mantissa}e+{power}"),
-    _ => exp,
+  let Ok(low) = exact[..k].parse::<u64>() else {
+    return (digits, exponent);
+  };
+  let even = if low % 2 == 0 { low } else { low + 1 };
+  let mut candidate = even.to_string();
+  let mut candidate_exponent = exact_exponent;
+  if candidate.len() > k {
+    candidate_exponent += 1;
+  }
+  while candidate.len() > 1 && candidate.ends_with('0') {
+    candidate.pop();
+  }
+  let reads_back = format!("{candidate}e{}", candidate_exponent - (candidate.len() as i32 - 1))
+    .parse::<f64>()
+    .is_ok_and(|back| back == x);
+  if reads_back {
+    (candidate, candidate_exponent)
+  } else {
+    (digits, exponent)
+  }
+}
+
+/// Splits Rust's `{:e}` output into its significant digits (no trailing zeros) and exponent.
+fn scientific(formatted: &str) -> (String, i32) {
+  let (mantissa, exponent) = formatted.split_once('e').unwrap_or((formatted, "0"));
+  let mut digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+  while digits.len() > 1 && digits.ends_with('0') {
+    digits.pop();
+  }
+  (digits, exponent.parse().unwrap_or(0))
+}
+
+/// ECMAScript Number::toString notation for digits `d1 d2 … dk` × 10^(exponent - k + 1).
+fn js_notation(digits: &str, exponent: i32) -> String {
+  let k = digits.len() as i32;
+  let n = exponent + 1;
+  if k <= n && n <= 21 {
+    format!("{digits}{}", "0".repeat((n - k) as usize))
+  } else if 0 < n && n <= 21 {
+    format!("{}.{}", &digits[..n as usize], &digits[n as usize..])
+  } else if -6 < n && n <= 0 {
+    format!("0.{}{digits}", "0".repeat((-n) as usize))
+  } else {
+    let sign = if n - 1 < 0 { '-' } else { '+' };
+    let power = (n - 1).abs();
+    match digits.split_at(1) {
+      (first, "") => format!("{first}e{sign}{power}"),
+      (first, rest) => format!("{first}.{rest}e{sign}{power}"),
+    }
   }
 }
 
@@ -289,6 +450,13 @@ mod tests {
       (0.000001, "0.000001"),
       (4294967296.0, "4294967296"),
       (5e-324, "5e-324"),
+      (782242619860259.2, "782242619860259.2"),
+      (0.5, "0.5"),
+      (2.5, "2.5"),
+      (1e100, "1e+100"),
+      (-1.5e-10, "-1.5e-10"),
+      (123.456, "123.456"),
+      (100.0, "100"),
       (f64::NAN, "NaN"),
       (f64::INFINITY, "Infinity"),
       (f64::NEG_INFINITY, "-Infinity"),

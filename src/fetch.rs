@@ -4,13 +4,14 @@ mod abort;
 mod client;
 mod options;
 
+use std::ptr;
 use std::sync::Arc;
 
 use napi::bindgen_prelude::PromiseRaw;
-use napi::{Env, Unknown};
+use napi::{check_status, sys, Env, JsValue, Unknown};
 use tokio::sync::Notify;
 
-use crate::error::{Error, IntoNapi, Result};
+use crate::error::{Error, Result};
 pub use options::FetchOptions;
 use options::Request;
 
@@ -48,26 +49,26 @@ pub fn fetch_data<'env>(
   env: &'env Env,
   url: Unknown<'env>,
   options: Unknown<'env>,
-) -> napi::Result<PromiseRaw<'env, String>> {
+) -> napi::Result<PromiseRaw<'env, Unknown<'env>>> {
   // Argument problems are found here, on the JS thread, but still arrive as a rejection.
-  let (request, link) = match start(env, &url, &options) {
-    Ok((request, watch)) => {
-      let (trigger, link) = watch.unzip();
-      (Ok((request, trigger)), link)
-    }
-    Err(err) => (Err(err.into_napi(env)), None),
+  let (request, watch) = match start(env, &url, &options)? {
+    Ok(started) => started,
+    Err(reason) => return Ok(PromiseRaw::new(env.raw(), rejected(env, reason)?.raw())),
   };
+  let (trigger, link) = watch.unzip();
   env.spawn_future_with_callback(
-    async move {
-      let (request, trigger) = request?;
-      Ok(fetch_or_abort(request, trigger).await)
-    },
+    async move { Ok(fetch_or_abort(request, trigger).await) },
     move |env, outcome| {
       let aborted = matches!(outcome, Err(Error::Aborted(_)));
-      if let Some(abort_error) = link.and_then(|link| link.release(env, aborted)) {
-        return Err(abort_error);
+      let abort_error = match link {
+        Some(link) => link.release(env, aborted)?,
+        None => None,
+      };
+      match (outcome, abort_error) {
+        (_, Some(abort_error)) => rejected(env, abort_error),
+        (Ok(body), None) => Ok(env.create_string(&body)?.to_unknown()),
+        (Err(err), None) => rejected(env, err.into_js(env)?),
       }
-      outcome.into_napi(env)
     },
   )
 }
@@ -75,17 +76,45 @@ pub fn fetch_data<'env>(
 /// The trigger a request waits on, and the listener to release when it settles.
 type Watch = (Arc<Notify>, abort::Link);
 
-/// Reads the arguments and, when there is a signal, starts watching it.
+/// Reads the arguments and, when there is a signal, starts watching it. The inner `Err` is the
+/// JS value to reject with (an argument error, the caller's own exception, or an `AbortError`
+/// for a signal that was aborted already).
 fn start<'env>(
   env: &'env Env,
   url: &Unknown<'env>,
   options: &Unknown<'env>,
-) -> Result<(Request, Option<Watch>)> {
-  let (request, signal) = options::read(env, url, options)?;
-  let watch = signal
-    .map(|signal| abort::watch(env, &signal))
-    .transpose()?;
-  Ok((request, watch))
+) -> napi::Result<std::result::Result<(Request, Option<Watch>), Unknown<'env>>> {
+  let watched = options::read(env, url, options).and_then(|(request, signal)| {
+    let Some(signal) = signal else {
+      return Ok(Ok((request, None)));
+    };
+    if abort::is_aborted(env, &signal)? {
+      return Ok(Err(signal));
+    }
+    Ok(Ok((request, Some(abort::watch(env, &signal)?))))
+  });
+  match watched {
+    Ok(Ok(started)) => Ok(Ok(started)),
+    Ok(Err(aborted_signal)) => Ok(Err(abort::abort_error(env, &aborted_signal)?)),
+    Err(err) => Ok(Err(err.into_js(env)?)),
+  }
+}
+
+/// A promise already rejected with `reason`. Settling `fetchData`'s promise with it rejects that
+/// promise with exactly `reason`, without napi-rs converting the value on the way.
+fn rejected<'env>(env: &'env Env, reason: Unknown) -> napi::Result<Unknown<'env>> {
+  let mut deferred = ptr::null_mut();
+  let mut promise = ptr::null_mut();
+  // SAFETY: plain Node-API calls on the live environment; the deferred is settled at once.
+  unsafe {
+    check_status!(sys::napi_create_promise(
+      env.raw(),
+      &mut deferred,
+      &mut promise
+    ))?;
+    check_status!(sys::napi_reject_deferred(env.raw(), deferred, reason.raw()))?;
+    Ok(Unknown::from_raw_unchecked(env.raw(), promise))
+  }
 }
 
 /// Runs a request until it settles or `trigger` fires.
@@ -103,7 +132,7 @@ async fn fetch_or_abort(request: Request, trigger: Option<Arc<Notify>>) -> Resul
 /// Performs a request within its timeout. Dropping the future drops the connection.
 pub async fn fetch(request: Request) -> Result<String> {
   let timeout = request.timeout;
-  let context = request.url.to_string();
+  let context = display_url(&request.url);
   match tokio::time::timeout(timeout, get(request)).await {
     Ok(outcome) => outcome,
     Err(_) => Err(Error::Timeout(format!(
@@ -114,8 +143,9 @@ pub async fn fetch(request: Request) -> Result<String> {
 }
 
 async fn get(request: Request) -> Result<String> {
-  let context = request.url.to_string();
+  let context = display_url(&request.url);
   let network = |err: reqwest::Error| client::network_error(&context, &err);
+  let _slot = client::slot(&request.url).await;
   let mut response = client::client_for(&request.ca)?
     .get(request.url)
     .headers(request.headers)
@@ -123,6 +153,19 @@ async fn get(request: Request) -> Result<String> {
     .await
     .map_err(network)?;
   let status = response.status();
+  if status.is_redirection() {
+    // reqwest hands back a redirect it does not follow (a Location that is not http(s)).
+    if let Some(target) = response
+      .headers()
+      .get(reqwest::header::LOCATION)
+      .and_then(|location| location.to_str().ok())
+      .and_then(|location| response.url().join(location).ok())
+    {
+      options::check_scheme(&target).map_err(|err| {
+        Error::InvalidUrlScheme(format!("{err} (redirected from {context})"))
+      })?;
+    }
+  }
   if !status.is_success() {
     return Err(Error::HttpStatus {
       message: format!("{FUNC}: GET {context} responded with {status}"),
@@ -152,6 +195,15 @@ async fn get(request: Request) -> Result<String> {
   Ok(decode(&body, charset.as_deref()))
 }
 
+/// A URL for messages: without the user name and password it may carry.
+pub fn display_url(url: &reqwest::Url) -> String {
+  let mut shown = url.clone();
+  // Both fail only for URLs that cannot have credentials, which then have none to hide.
+  let _ = shown.set_username("");
+  let _ = shown.set_password(None);
+  shown.to_string()
+}
+
 fn body_too_large(context: &str, limit: usize) -> Error {
   Error::BodyTooLarge(format!(
     "{FUNC}: GET {context}: the response body exceeds the limit of {limit} bytes"
@@ -171,6 +223,12 @@ pub fn decode(body: &[u8], charset: Option<&str>) -> String {
 #[cfg(test)]
 mod tests {
   use super::*;
+
+  #[test]
+  fn messages_never_show_credentials() {
+    let url = reqwest::Url::parse("http://user:s3cret@127.0.0.1:8080/path?q=1").unwrap();
+    assert_eq!(display_url(&url), "http://127.0.0.1:8080/path?q=1");
+  }
 
   #[test]
   fn bodies_decode_by_charset() {

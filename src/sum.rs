@@ -53,15 +53,15 @@ pub fn to_number(total: i128) -> Result<f64> {
 /// `Number.MAX_SAFE_INTEGER` in magnitude.
 #[napi(catch_unwind, ts_args_type = "numbers: number[] | Int32Array")]
 pub fn sum(env: &Env, numbers: Unknown) -> napi::Result<f64> {
-  total(&numbers).and_then(to_number).into_napi(env)
+  total(env, &numbers).and_then(to_number).into_napi(env)
 }
 
-fn total(numbers: &Unknown) -> Result<i128> {
-  if let Some(values) = int32_array(numbers)? {
+fn total(env: &Env, numbers: &Unknown) -> Result<i128> {
+  if let Some(values) = int32_array(env, numbers)? {
     return Ok(sum_i32(values));
   }
   if arg::type_of(numbers)? == ValueType::Object && numbers.is_array()? {
-    return array_total(numbers);
+    return array_total(env, numbers);
   }
   Err(Error::arg_type(
     FUNC,
@@ -72,25 +72,33 @@ fn total(numbers: &Unknown) -> Result<i128> {
 }
 
 /// The elements of an `Int32Array`, borrowed in place; `None` for any other value.
-fn int32_array<'a>(value: &'a Unknown) -> Result<Option<&'a [i32]>> {
+fn int32_array<'a>(env: &Env, value: &'a Unknown) -> Result<Option<&'a [i32]>> {
   let raw = value.value();
   let mut is_typed = false;
   let (mut kind, mut length, mut data) = (0, 0usize, ptr::null_mut());
   // SAFETY: plain Node-API queries on a live value.
   unsafe {
-    check(sys::napi_is_typedarray(raw.env, raw.value, &mut is_typed))?;
+    arg::check(
+      env,
+      sys::napi_is_typedarray(raw.env, raw.value, &mut is_typed),
+      FUNC,
+    )?;
     if !is_typed {
       return Ok(None);
     }
-    check(sys::napi_get_typedarray_info(
-      raw.env,
-      raw.value,
-      &mut kind,
-      &mut length,
-      &mut data,
-      ptr::null_mut(),
-      ptr::null_mut(),
-    ))?;
+    arg::check(
+      env,
+      sys::napi_get_typedarray_info(
+        raw.env,
+        raw.value,
+        &mut kind,
+        &mut length,
+        &mut data,
+        ptr::null_mut(),
+        ptr::null_mut(),
+      ),
+      FUNC,
+    )?;
   }
   if kind != sys::TypedarrayType::int32_array {
     return Err(Error::arg_type(
@@ -112,11 +120,17 @@ fn int32_array<'a>(value: &'a Unknown) -> Result<Option<&'a [i32]>> {
 }
 
 /// Reads a JS array element by element, validating each before converting it.
-fn array_total(array: &Unknown) -> Result<i128> {
+fn array_total(env: &Env, array: &Unknown) -> Result<i128> {
   let raw = array.value();
   let mut length = 0u32;
   // SAFETY: `array` is an Array of this environment.
-  unsafe { check(sys::napi_get_array_length(raw.env, raw.value, &mut length))? };
+  unsafe {
+    arg::check(
+      env,
+      sys::napi_get_array_length(raw.env, raw.value, &mut length),
+      FUNC,
+    )?
+  };
   let mut total = 0i64;
   for index in 0..length {
     let mut item = ptr::null_mut();
@@ -124,13 +138,17 @@ fn array_total(array: &Unknown) -> Result<i128> {
     // SAFETY: reading an element runs user code only through getters; a thrown exception is
     // returned as an error and stays pending, so it reaches the caller unchanged.
     let status = unsafe {
-      check(sys::napi_get_element(raw.env, raw.value, index, &mut item))?;
+      arg::check(
+        env,
+        sys::napi_get_element(raw.env, raw.value, index, &mut item),
+        FUNC,
+      )?;
       sys::napi_get_value_double(raw.env, item, &mut value)
     };
     if status != sys::Status::napi_ok {
       // SAFETY: `item` is a live value of this environment.
       let item = unsafe { Unknown::from_raw_unchecked(raw.env, item) };
-      return Err(not_a_number(array, index, &item));
+      return Err(not_a_number(env, array, index, &item)?);
     }
     // An array has at most 2^32 - 1 elements of magnitude <= 2^31: |total| < 2^63, no overflow.
     total += i64::from(element(index, value)?);
@@ -138,39 +156,35 @@ fn array_total(array: &Unknown) -> Result<i128> {
   Ok(i128::from(total))
 }
 
-fn not_a_number(array: &Unknown, index: u32, item: &Unknown) -> Error {
-  let is_hole = matches!(item.get_type(), Ok(ValueType::Undefined))
-    && !matches!(has_element(array, index), Ok(true));
+/// The type error for a non-number element (or the caller's own exception, should a Proxy
+/// trap throw while telling a hole from `undefined`).
+fn not_a_number(env: &Env, array: &Unknown, index: u32, item: &Unknown) -> Result<Error> {
+  let is_hole = item.get_type()? == ValueType::Undefined && !has_element(env, array, index)?;
   let received = if is_hole {
     "an empty slot (hole)".to_string()
   } else {
     arg::describe(item)
   };
-  Error::arg_type(
+  Ok(Error::arg_type(
     FUNC,
     &format!("numbers[{index}]"),
     "of type number",
     &received,
-  )
+  ))
 }
 
-fn has_element(array: &Unknown, index: u32) -> Result<bool> {
+fn has_element(env: &Env, array: &Unknown, index: u32) -> Result<bool> {
   let raw = array.value();
   let mut has = false;
   // SAFETY: plain query on a live array.
-  unsafe { check(sys::napi_has_element(raw.env, raw.value, index, &mut has))? };
+  unsafe {
+    arg::check(
+      env,
+      sys::napi_has_element(raw.env, raw.value, index, &mut has),
+      FUNC,
+    )?
+  };
   Ok(has)
-}
-
-fn check(status: sys::napi_status) -> Result<()> {
-  if status == sys::Status::napi_ok {
-    Ok(())
-  } else {
-    Err(Error::Js(napi::Error::new(
-      napi::Status::from(status),
-      "sum: Node-API call failed",
-    )))
-  }
 }
 
 #[cfg(test)]

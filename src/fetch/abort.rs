@@ -11,7 +11,7 @@ use napi::{sys, Env, JsValue, Unknown};
 use tokio::sync::Notify;
 
 use crate::arg;
-use crate::error::{Error, Result};
+use crate::error::{pending_exception, Error, Result};
 
 /// The message of the `AbortError` a request rejects with.
 pub const MESSAGE: &str = "fetchData: The operation was aborted";
@@ -26,12 +26,16 @@ pub struct Link {
   listener: sys::napi_ref,
 }
 
-/// Starts watching `signal`. Returns the trigger the request waits on and the link to release
-/// when it settles; an already-aborted signal is an immediate `AbortError`.
+/// Whether `signal.aborted` is `true`.
+pub fn is_aborted(env: &Env, signal: &Unknown) -> Result<bool> {
+  let aborted = arg::property(env, signal, "aborted")?;
+  // SAFETY: `aborted` is a live value; a non-boolean is read as not aborted.
+  Ok(unsafe { aborted.cast::<bool>() }.unwrap_or(false))
+}
+
+/// Starts watching `signal` (not yet aborted). Returns the trigger the request waits on and the
+/// link to release when it settles.
 pub fn watch(env: &Env, signal: &Unknown) -> Result<(Arc<Notify>, Link)> {
-  if is_aborted(env, signal)? {
-    return Err(Error::Js(abort_error(env, signal)));
-  }
   let trigger = Arc::new(Notify::new());
   let fire = Arc::clone(&trigger);
   // `notify_one` stores a permit, so an abort before the request is first polled still counts.
@@ -59,57 +63,45 @@ pub fn watch(env: &Env, signal: &Unknown) -> Result<(Arc<Notify>, Link)> {
 }
 
 impl Link {
-  /// Removes the listener and frees the references. Returns the `AbortError` to reject with
-  /// when the request was aborted (`aborted`), with `signal.reason` as its `cause`.
-  pub fn release(self, env: &Env, aborted: bool) -> Option<napi::Error> {
+  /// Removes the listener and frees the references. When the request was aborted, returns the
+  /// `AbortError` to reject with, with `signal.reason` as its `cause`.
+  pub fn release<'env>(self, env: &'env Env, aborted: bool) -> napi::Result<Option<Unknown<'env>>> {
     let signal = value(self.env, self.signal);
     let listener = value(self.env, self.listener);
-    let error = match (aborted, signal) {
-      (true, Some(signal)) => Some(abort_error(env, &signal)),
-      (true, None) => Some(Error::Aborted(MESSAGE.into()).into_napi(env)),
+    let error = match (aborted, &signal) {
+      (true, Some(signal)) => Some(abort_error(env, signal)?),
+      (true, None) => Some(Error::Aborted(MESSAGE.into()).into_js(env)?),
       (false, _) => None,
     };
-    if let (Some(signal), Some(listener), Ok(event)) =
-      (signal, listener, env.create_string("abort"))
-    {
-      // A throwing removeEventListener is the caller's own doing (its exception is cleared and
-      // dropped): the request has settled either way.
-      let _ = arg::call_method(
+    if let (Some(signal), Some(listener)) = (signal, listener) {
+      let event = env.create_string("abort")?;
+      let removed = arg::call_method(
         env,
         &signal,
         "removeEventListener",
         &[event.raw(), listener.raw()],
       );
+      if removed.is_err() {
+        // A throwing removeEventListener is the caller's own doing, and the request has
+        // settled: drop its exception rather than leave it pending in this callback.
+        pending_exception(env);
+      }
     }
     // SAFETY: both references were created in this environment and are deleted once, here.
     unsafe {
       sys::napi_delete_reference(self.env, self.signal);
       sys::napi_delete_reference(self.env, self.listener);
     }
-    error
+    Ok(error)
   }
 }
 
-fn is_aborted(env: &Env, signal: &Unknown) -> Result<bool> {
-  let aborted = arg::property(env, signal, "aborted")?;
-  // SAFETY: `aborted` is a live value; a non-boolean is read as not aborted.
-  Ok(unsafe { aborted.cast::<bool>() }.unwrap_or(false))
-}
-
-/// An `AbortError` (`ABORT_ERR`) carrying `signal.reason` as `cause`.
-fn abort_error(env: &Env, signal: &Unknown) -> napi::Error {
-  let reason = match arg::property(env, signal, "reason") {
-    Ok(reason) => reason,
-    Err(err) => return err.into_napi(env),
-  };
-  match Error::Aborted(MESSAGE.into()).into_js(env) {
-    Ok(mut object) => {
-      match napi::bindgen_prelude::JsObjectValue::set_named_property(&mut object, "cause", reason) {
-        Ok(()) => napi::Error::from(object.to_unknown()),
-        Err(err) => err,
-      }
-    }
-    Err(err) => err,
+/// An `AbortError` (`ABORT_ERR`) carrying `signal.reason` as `cause`. If reading the reason
+/// throws, that exception is the rejection instead.
+pub fn abort_error<'env>(env: &'env Env, signal: &Unknown) -> napi::Result<Unknown<'env>> {
+  match arg::property(env, signal, "reason") {
+    Ok(reason) => Error::Aborted(MESSAGE.into()).into_js_with_cause(env, Some(&reason)),
+    Err(err) => err.into_js(env),
   }
 }
 

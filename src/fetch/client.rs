@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 use reqwest::redirect::{Attempt, Policy};
 use reqwest::{Certificate, Client};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use super::FUNC;
 use crate::error::{Error, NetworkCode, Result};
@@ -16,6 +17,12 @@ use crate::error::{Error, NetworkCode, Result};
 pub const MAX_REDIRECTS: usize = 20;
 /// Clients kept for distinct `ca` option sets; more distinct sets than this start over.
 const MAX_CACHED_CLIENTS: usize = 16;
+/// Requests in flight to one origin at a time. HTTP/1.1 needs a connection per request in
+/// flight, so this bounds the connections (and sockets) a burst of calls opens; the rest queue,
+/// within their own timeout, and reuse the pooled connections as they free up.
+pub const MAX_IN_FLIGHT_PER_ORIGIN: usize = 64;
+/// Origins whose slots are remembered; past this, idle origins are forgotten.
+const MAX_TRACKED_ORIGINS: usize = 1024;
 
 /// Every client, keyed by the extra PEM certificates of the call (empty: the default client).
 /// A client owns its connection pool, so calls with the same certificates share connections.
@@ -36,8 +43,31 @@ pub fn client_for(ca: &[String]) -> Result<Client> {
   Ok(client)
 }
 
+/// Waits for one of the origin's [`MAX_IN_FLIGHT_PER_ORIGIN`] slots; the request holds it until
+/// its body is read (or it fails), which is when its connection goes back to the pool.
+/// (`None` only if the semaphore were closed, which it never is.)
+pub async fn slot(url: &reqwest::Url) -> Option<OwnedSemaphorePermit> {
+  static ORIGINS: Mutex<Option<HashMap<String, Arc<Semaphore>>>> = Mutex::new(None);
+  let semaphore = {
+    let mut origins = ORIGINS.lock().unwrap_or_else(PoisonError::into_inner);
+    let origins = origins.get_or_insert_with(HashMap::new);
+    if origins.len() >= MAX_TRACKED_ORIGINS {
+      origins.retain(|_, slots| slots.available_permits() < MAX_IN_FLIGHT_PER_ORIGIN);
+    }
+    let origin = url.origin().ascii_serialization();
+    Arc::clone(
+      origins
+        .entry(origin)
+        .or_insert_with(|| Arc::new(Semaphore::new(MAX_IN_FLIGHT_PER_ORIGIN))),
+    )
+  };
+  semaphore.acquire_owned().await.ok()
+}
+
 fn build(ca: &[String]) -> Result<Client> {
   let mut builder = Client::builder()
+    // Like Node's http and fetch: HTTP(S)_PROXY and friends are not consulted.
+    .no_proxy()
     .user_agent(concat!("mylib/", env!("CARGO_PKG_VERSION")))
     .redirect(Policy::custom(redirect))
     .dns_resolver(Arc::new(TaggingResolver));
