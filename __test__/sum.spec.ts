@@ -175,5 +175,6 @@ test('error messages print numbers exactly as String(n) does', (t) => {
     }),
     { numRuns: 20000 },
   )
-  t.throws(() => sum([782242619860259.2]), { message: /Received 782242619860259\.2$/ })
+  // An exact tie between two shortest forms: JS picks the even digit.
+  t.throws(() => sum([782242619860259.25]), { message: /Received 782242619860259\.2$/ })
 })

@@ -379,9 +379,12 @@ fn shortest_digits(x: f64) -> (String, i32) {
   while candidate.len() > 1 && candidate.ends_with('0') {
     candidate.pop();
   }
-  let reads_back = format!("{candidate}e{}", candidate_exponent - (candidate.len() as i32 - 1))
-    .parse::<f64>()
-    .is_ok_and(|back| back == x);
+  let reads_back = format!(
+    "{candidate}e{}",
+    candidate_exponent - (candidate.len() as i32 - 1)
+  )
+  .parse::<f64>()
+  .is_ok_and(|back| back == x);
   if reads_back {
     (candidate, candidate_exponent)
   } else {

@@ -161,9 +161,8 @@ async fn get(request: Request) -> Result<String> {
       .and_then(|location| location.to_str().ok())
       .and_then(|location| response.url().join(location).ok())
     {
-      options::check_scheme(&target).map_err(|err| {
-        Error::InvalidUrlScheme(format!("{err} (redirected from {context})"))
-      })?;
+      options::check_scheme(&target)
+        .map_err(|err| Error::InvalidUrlScheme(format!("{err} (redirected from {context})")))?;
     }
   }
   if !status.is_success() {
