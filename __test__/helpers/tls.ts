@@ -1,41 +1,49 @@
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
-export interface SelfSigned {
+export interface TestPki {
+  /** The test CA's certificate (PEM): what a client must trust. */
+  ca: string
+  /** Its path, for NODE_EXTRA_CA_CERTS. */
+  caPath: string
+  /** The server's private key and certificate (PEM), issued by the CA. */
   key: string
   cert: string
-  /** The certificate's path, for NODE_EXTRA_CA_CERTS. */
-  certPath: string
 }
 
-/** A fresh self-signed certificate from the openssl CLI, valid for the given subjectAltName. */
-export function selfSigned(subjectAltName: string): SelfSigned {
+/**
+ * A fresh CA and a server certificate it issued for `subjectAltName` (e.g. `IP:127.0.0.1`),
+ * made with the openssl CLI. rustls, like browsers, refuses a CA certificate presented as a
+ * server certificate, so the two are kept apart as in real deployments.
+ */
+export function testPki(subjectAltName: string): TestPki {
   const dir = mkdtempSync(join(tmpdir(), 'mylib-tls-'))
-  const keyPath = join(dir, 'key.pem')
-  const certPath = join(dir, 'cert.pem')
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-sha256',
-      '-days',
-      '2',
-      '-subj',
-      '/CN=mylib test',
-      '-addext',
-      `subjectAltName=${subjectAltName}`,
-      '-keyout',
-      keyPath,
-      '-out',
-      certPath,
-    ],
-    { stdio: 'ignore' },
+  const file = (name: string) => join(dir, name)
+  const openssl = (...args: string[]) => execFileSync('openssl', args, { stdio: 'pipe' })
+  openssl(
+    ...['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-sha256', '-days', '2'],
+    ...['-subj', '/CN=mylib test CA', '-keyout', file('ca.key'), '-out', file('ca.pem')],
+    ...['-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign'],
   )
-  return { key: readFileSync(keyPath, 'utf8'), cert: readFileSync(certPath, 'utf8'), certPath }
+  openssl(
+    ...['req', '-newkey', 'rsa:2048', '-nodes', '-sha256', '-subj', '/CN=mylib test server'],
+    ...['-keyout', file('server.key'), '-out', file('server.csr')],
+  )
+  writeFileSync(
+    file('server.ext'),
+    `basicConstraints=critical,CA:FALSE\nextendedKeyUsage=serverAuth\nsubjectAltName=${subjectAltName}\n`,
+  )
+  openssl(
+    ...['x509', '-req', '-in', file('server.csr'), '-CA', file('ca.pem'), '-CAkey', file('ca.key')],
+    ...['-CAcreateserial', '-days', '2', '-sha256', '-extfile', file('server.ext')],
+    ...['-out', file('server.pem')],
+  )
+  return {
+    ca: readFileSync(file('ca.pem'), 'utf8'),
+    caPath: file('ca.pem'),
+    key: readFileSync(file('server.key'), 'utf8'),
+    cert: readFileSync(file('server.pem'), 'utf8'),
+  }
 }

@@ -199,17 +199,26 @@ fn read_headers(env: &Env, headers: &Unknown) -> Result<HeaderMap> {
   Ok(map)
 }
 
-/// Checks that a PEM text holds at least one certificate.
+/// Checks that a PEM text holds at least one certificate, each one usable as a trust anchor.
 pub fn check_pem(what: &str, pem: &str) -> Result<()> {
-  match reqwest::Certificate::from_pem_bundle(pem.as_bytes()) {
-    Ok(certs) if !certs.is_empty() => Ok(()),
-    _ => Err(Error::arg_value(
+  use rustls::pki_types::{pem::PemObject, CertificateDer};
+  let invalid = |reason: &str| {
+    Error::arg_value(
       FUNC,
       what,
-      "must hold PEM certificates (-----BEGIN CERTIFICATE-----)",
+      &format!("must hold PEM certificates (-----BEGIN CERTIFICATE-----): {reason}"),
       &fmt_string(pem),
-    )),
+    )
+  };
+  let mut store = rustls::RootCertStore::empty();
+  for der in CertificateDer::pem_slice_iter(pem.as_bytes()) {
+    let der = der.map_err(|err| invalid(&format!("{err:?}")))?;
+    store.add(der).map_err(|err| invalid(&err.to_string()))?;
   }
+  if store.is_empty() {
+    return Err(invalid("none found"));
+  }
+  Ok(())
 }
 
 fn read_ca(env: &Env, ca: &Unknown) -> Result<Vec<String>> {
