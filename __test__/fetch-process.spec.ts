@@ -33,6 +33,25 @@ test('a process whose fetches have settled exits at once', async (t) => {
   )
 })
 
+test('proxy environment variables are ignored, as by Node', async (t) => {
+  const proxy = 'http://127.0.0.1:9'
+  const result = await runNode(
+    `${load}
+    console.log(await fetchData('${server.url}/ok'))`,
+    {
+      env: {
+        HTTP_PROXY: proxy,
+        http_proxy: proxy,
+        HTTPS_PROXY: proxy,
+        ALL_PROXY: proxy,
+        all_proxy: proxy,
+      },
+    },
+  )
+  t.is(result.code, 0, result.stderr)
+  t.is(result.stdout.trim(), 'ok')
+})
+
 test('an un-awaited request to a silent server holds the process only until its timeout', async (t) => {
   const result = await runNode(`${load}
     fetchData('${server.url}/silent', { timeoutMs: 500 }).catch((err) => console.error(err.code))

@@ -16,6 +16,10 @@ test.before(async () => {
       res
         .writeHead(200, { 'content-type': 'text/html; charset=ISO-8859-1' })
         .end(Buffer.from('héllo ÿ', 'latin1')),
+    '/windows-1252': (_req, res) =>
+      res
+        .writeHead(200, { 'content-type': 'text/plain; charset=iso-8859-1' })
+        .end(Buffer.from([0x80, 0x20, 0xe9])),
     '/no-charset': (_req, res) =>
       res.writeHead(200, { 'content-type': 'text/plain' }).end(UTF8_TEXT),
     '/empty': (_req, res) => res.writeHead(204).end(),
@@ -61,6 +65,11 @@ test('resolves with a UTF-8 body', async (t) => {
 
 test('decodes the body by the Content-Type charset', async (t) => {
   t.is(await fetchData(`${server.url}/latin1`), 'héllo ÿ')
+})
+
+test('reads charset labels as browsers do: ISO-8859-1 is windows-1252', async (t) => {
+  t.is(await fetchData(`${server.url}/windows-1252`), '€ é')
+  t.is(new TextDecoder('iso-8859-1').decode(new Uint8Array([0x80, 0x20, 0xe9])), '€ é')
 })
 
 test('defaults to UTF-8 without a charset', async (t) => {
