@@ -13,6 +13,8 @@ export interface TestPki {
   cert: string
 }
 
+const openssl = (args: string[]) => execFileSync('openssl', args, { stdio: 'pipe' })
+
 /**
  * A fresh CA and a server certificate it issued for `subjectAltName` (e.g. `IP:127.0.0.1`),
  * made with the openssl CLI. rustls, like browsers, refuses a CA certificate presented as a
@@ -21,25 +23,61 @@ export interface TestPki {
 export function testPki(subjectAltName: string): TestPki {
   const dir = mkdtempSync(join(tmpdir(), 'mylib-tls-'))
   const file = (name: string) => join(dir, name)
-  const openssl = (...args: string[]) => execFileSync('openssl', args, { stdio: 'pipe' })
-  openssl(
-    ...['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-sha256', '-days', '2'],
-    ...['-subj', '/CN=mylib test CA', '-keyout', file('ca.key'), '-out', file('ca.pem')],
-    ...['-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign'],
-  )
-  openssl(
-    ...['req', '-newkey', 'rsa:2048', '-nodes', '-sha256', '-subj', '/CN=mylib test server'],
-    ...['-keyout', file('server.key'), '-out', file('server.csr')],
-  )
+  openssl([
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-sha256',
+    '-days',
+    '2',
+    '-subj',
+    '/CN=mylib test CA',
+    '-keyout',
+    file('ca.key'),
+    '-out',
+    file('ca.pem'),
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,keyCertSign',
+  ])
+  openssl([
+    'req',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-sha256',
+    '-subj',
+    '/CN=mylib test server',
+    '-keyout',
+    file('server.key'),
+    '-out',
+    file('server.csr'),
+  ])
   writeFileSync(
     file('server.ext'),
     `basicConstraints=critical,CA:FALSE\nextendedKeyUsage=serverAuth\nsubjectAltName=${subjectAltName}\n`,
   )
-  openssl(
-    ...['x509', '-req', '-in', file('server.csr'), '-CA', file('ca.pem'), '-CAkey', file('ca.key')],
-    ...['-CAcreateserial', '-days', '2', '-sha256', '-extfile', file('server.ext')],
-    ...['-out', file('server.pem')],
-  )
+  openssl([
+    'x509',
+    '-req',
+    '-in',
+    file('server.csr'),
+    '-CA',
+    file('ca.pem'),
+    '-CAkey',
+    file('ca.key'),
+    '-CAcreateserial',
+    '-days',
+    '2',
+    '-sha256',
+    '-extfile',
+    file('server.ext'),
+    '-out',
+    file('server.pem'),
+  ])
   return {
     ca: readFileSync(file('ca.pem'), 'utf8'),
     caPath: file('ca.pem'),
