@@ -7,24 +7,6 @@ export const V8_MAX_STRING_LENGTH = 2 ** 29 - 24
 
 export const DIFFERENCES = [
   {
-    id: 'method-receiver',
-    call: '`Calculator.prototype.add.call(x, 1)` — and `subtract`, `multiply`, `divide`, `reset` — where `x` is not a Calculator (`{}`, `null`, `1`, `Object.create(Calculator.prototype)`)',
-    expected: {
-      node: { type: 'TypeError', code: undefined, message: 'Illegal invocation' },
-      bun: {
-        type: 'Error',
-        code: 'InvalidArg',
-        message: 'Failed to unwrap exclusive reference of `Calculator` type from napi value',
-      },
-      deno: {
-        type: 'Error',
-        code: 'InvalidArg',
-        message: 'Failed to unwrap exclusive reference of `Calculator` type from napi value',
-      },
-    },
-    why: "Node's `napi_define_class` gives instance methods a V8 signature, so V8 rejects the receiver before mylib runs. Bun and Deno do not enforce that signature; the call reaches napi-rs, whose receiver check (type tag, then `napi_unwrap`) refuses it with its own `Error`. Either way the method never touches a foreign object. mylib cannot answer with its own `ERR_INVALID_THIS` here as the `value` getter does: napi-rs 3 unwraps `&mut self` before the method body runs, and a method without `self` becomes a static one.",
-  },
-  {
     id: 'greet-max-length',
     call: '`greet(name)` when the greeting would be longer than 536870888 UTF-16 code units',
     expected: {

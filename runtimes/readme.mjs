@@ -40,8 +40,7 @@ function describeExpectation(expected) {
   if ('engineMaxStringLength' in expected) {
     return `the engine's own limit (\`buffer.constants.MAX_STRING_LENGTH\`) is ${expected.engineMaxStringLength}`
   }
-  const code = expected.code ? `with \`code\` \`'${expected.code}'\`` : 'without a `code`'
-  return `throws \`${expected.type}\` ${code}: "${expected.message}"`
+  return `\`${JSON.stringify(expected)}\``
 }
 
 /** The generated section, without its markers. */
