@@ -143,13 +143,12 @@ async function install(runtime) {
   return { binary }
 }
 
-/** The runtime's version, asked from the binary itself. */
-async function versionOf(runtime, binary) {
-  const args =
-    runtime.engine === 'deno' ? ['eval', 'console.log(Deno.version.deno)'] : ['--version']
-  const { code, output } = await run(binary, args, { timeoutMs: MINUTE })
-  if (code !== 0) throw new Error(`${binary} does not run: ${output.trim()}`)
-  return output.trim().replace(/^v/, '')
+/** The runtime's version, asked from the binary itself (`v20.20.2`, `1.4.5`, `deno 2.9.6 (…)`). */
+async function versionOf(binary) {
+  const { code, output } = await run(binary, ['--version'], { timeoutMs: MINUTE })
+  const version = /\d+\.\d+\.\d+/.exec(output)?.[0]
+  if (code !== 0 || !version) throw new Error(`${binary} --version failed: ${output.trim()}`)
+  return version
 }
 
 /** Packs mylib exactly as `npm publish` would, and installs it, with its platform package, into a
@@ -307,7 +306,7 @@ async function main() {
       })
     } else {
       try {
-        row.version = await versionOf(runtime, installed.binary)
+        row.version = await versionOf(installed.binary)
         row.parts = await testRuntime(runtime, installed.binary)
         row.status = row.parts.every((p) => p.ok) ? 'pass' : 'fail'
       } catch (error) {
