@@ -1,6 +1,9 @@
 //! `Calculator`: a running IEEE-754 double that never holds NaN or ±Infinity.
 
-use napi::bindgen_prelude::{This, TypeTag, ValidateNapiValue};
+use napi::bindgen_prelude::{
+  Function, FunctionCallContext, JsObjectValue, Object, This, ToNapiValue, TypeTag,
+  ValidateNapiValue,
+};
 use napi::{sys, Env, JsValue, Unknown, ValueType};
 
 use crate::arg;
@@ -113,7 +116,10 @@ impl Calculator {
   /// @throws {TypeError} `ERR_INVALID_THIS` when read from an object that is not a Calculator.
   #[napi(getter, catch_unwind)]
   pub fn value(env: &Env, this: This<Unknown>) -> napi::Result<f64> {
-    Calculator::read_value(&this.object).into_napi(env)
+    let calc = Calculator::receiver("Calculator.value", &this.object).into_napi(env)?;
+    // SAFETY: `receiver` returned the live Calculator wrapped by this object; JS is
+    // single-threaded and no `&mut` to it is live while a getter runs.
+    Ok(unsafe { (*calc).value })
   }
 
   /// Adds `n` and returns the new value.
@@ -160,16 +166,13 @@ impl Calculator {
   /// @throws {RangeError} `ERR_OUT_OF_RANGE` when `value` is NaN or ±Infinity.
   #[napi(catch_unwind, ts_args_type = "value?: number")]
   pub fn reset(&mut self, env: &Env, value: Unknown) -> napi::Result<f64> {
-    let func = "Calculator.reset";
-    self.value = arg::optional_number(func, "value", &value, 0.0)
-      .and_then(|n| finite(func, "value", n))
-      .into_napi(env)?;
-    Ok(self.value)
+    self.set(env, &value)
   }
 
-  /// Reads the value of a receiver that napi-rs has not unwrapped: the getter checks its
-  /// receiver itself so that a foreign `this` is a `TypeError`, not a generic `Error`.
-  fn read_value(this: &Unknown) -> Result<f64> {
+  /// The Calculator wrapped by a receiver that napi-rs has not unwrapped: the `value` getter and
+  /// the method guards check their receiver themselves so that a foreign `this` is a
+  /// `TypeError` (`ERR_INVALID_THIS`), not napi-rs's generic `Error`.
+  fn receiver(func: &str, this: &Unknown) -> Result<*mut Calculator> {
     let raw = this.value();
     let tag = <Calculator as TypeTag>::type_tag();
     let mut tagged = false;
@@ -183,14 +186,21 @@ impl Calculator {
     };
     if !found {
       return Err(Error::InvalidThis(format!(
-        "Calculator.value: Value of \"this\" must be of type Calculator. Received {}",
+        "{func}: Value of \"this\" must be of type Calculator. Received {}",
         arg::describe(this)
       )));
     }
-    // SAFETY: napi-rs stamps this class's type tag only on objects it has wrapped with a boxed
-    // `Calculator`, so the wrapped pointer is one; JS is single-threaded and no `&mut` to it is
-    // live while a getter runs.
-    Ok(unsafe { (*wrapped.cast::<Calculator>()).value })
+    // napi-rs stamps this class's type tag only on objects it has wrapped with a boxed
+    // `Calculator`, so the wrapped pointer is one.
+    Ok(wrapped.cast())
+  }
+
+  fn set(&mut self, env: &Env, value: &Unknown) -> napi::Result<f64> {
+    let func = "Calculator.reset";
+    self.value = arg::optional_number(func, "value", value, 0.0)
+      .and_then(|n| finite(func, "value", n))
+      .into_napi(env)?;
+    Ok(self.value)
   }
 
   fn update(&mut self, env: &Env, op: Op, n: &Unknown) -> napi::Result<f64> {
@@ -224,6 +234,57 @@ fn require_new(this: &Unknown) -> Result<()> {
   // SAFETY: plain query; it fails (without an exception) for an object that wraps nothing.
   if unsafe { sys::napi_unwrap(raw.env, raw.value, &mut wrapped) } == sys::Status::napi_ok {
     return refuse();
+  }
+  Ok(())
+}
+
+/// The methods of `Calculator.prototype` that [`guard_methods`] replaces: `None` is `reset`.
+#[cfg_attr(test, allow(dead_code))] // used by `guard_methods` alone
+const GUARDED: [(&str, Option<Op>); 5] = [
+  ("add", Some(Op::Add)),
+  ("subtract", Some(Op::Subtract)),
+  ("multiply", Some(Op::Multiply)),
+  ("divide", Some(Op::Divide)),
+  ("reset", None),
+];
+
+/// Replaces each method napi-rs defined on `Calculator.prototype` with a guard that checks its
+/// receiver as the `value` getter does, then runs the same method body.
+///
+/// napi-rs unwraps `&mut self` before a method body runs, so a method cannot check its own
+/// receiver: a foreign `this` was refused by V8's method signature on Node (`TypeError:
+/// Illegal invocation`) but by napi-rs itself on Bun and Deno, which do not enforce that
+/// signature (a plain `Error`, code `InvalidArg`). With the guards it is a `TypeError` with
+/// `ERR_INVALID_THIS` on every runtime. The `#[napi]` methods above still declare the API (and
+/// its types); runs after the classes are registered, once per environment.
+#[cfg_attr(test, allow(dead_code))] // napi-rs registers the hook in non-test builds only
+#[napi(module_exports)]
+pub fn guard_methods(exports: Object, env: Env) -> napi::Result<()> {
+  let class: Function = exports.get_named_property("Calculator")?;
+  let mut prototype: Object = class.get_named_property("prototype")?;
+  for (name, op) in GUARDED {
+    let func = format!("Calculator.{name}");
+    let guard: Function<Unknown, f64> =
+      env.create_function_from_closure(name, move |ctx: FunctionCallContext| {
+        let env = &*ctx.env;
+        let this: Unknown = ctx.this()?;
+        let arg: Unknown = match ctx.length() {
+          // SAFETY: a live `undefined` of this environment.
+          0 => unsafe {
+            Unknown::from_raw_unchecked(env.raw(), ToNapiValue::to_napi_value(env.raw(), ())?)
+          },
+          _ => ctx.get(0)?,
+        };
+        let calc = Calculator::receiver(&func, &this).into_napi(env)?;
+        // SAFETY: `receiver` returned the live Calculator wrapped by `this`. JS is single-threaded
+        // and the method body runs no JS, so no other reference to it is live meanwhile.
+        let calc = unsafe { &mut *calc };
+        match op {
+          Some(op) => calc.update(env, op, &arg),
+          None => calc.set(env, &arg),
+        }
+      })?;
+    prototype.set_named_property(name, guard)?;
   }
   Ok(())
 }

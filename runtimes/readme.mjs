@@ -1,0 +1,96 @@
+// The README's compatibility section, generated from the last `npm run test:runtimes` run
+// (`.runtimes/last-run.json`) and the documented differences. `run.mjs` calls it after each run;
+// `node runtimes/readme.mjs` regenerates the section from the last run alone.
+import { readFileSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import process from 'node:process'
+import { fileURLToPath } from 'node:url'
+
+import { DIFFERENCES } from './differences.mjs'
+
+const ROOT = dirname(dirname(fileURLToPath(import.meta.url)))
+const README = join(ROOT, 'README.md')
+const BEGIN = '<!-- runtimes:begin'
+const END = '<!-- runtimes:end -->'
+const ENGINE_NAMES = { node: 'Node.js', bun: 'Bun', deno: 'Deno' }
+const LOADS = { require: '`require`', import: '`import`', npm: '`npm:mylib`', ava: 'ava' }
+
+/** The documented differences a runtime shows: those where it is expected to differ from Node. */
+function differencesOf(engine) {
+  const same = (d) => JSON.stringify(d.expected[engine]) === JSON.stringify(d.expected.node)
+  return DIFFERENCES.filter((d) => !same(d)).map((d) => d.id)
+}
+
+/** A row's result in words: `pass (ava 49/49, require 31/31, …)`, `FAIL (…)`, `skipped (…)`. */
+export function describeRow(row) {
+  if (row.status === 'skipped') return `skipped (${row.reason})`
+  if (!row.parts) return `FAIL (${row.reason})`
+  const counts = row.parts.map((p) => {
+    const total = p.passed + p.failed
+    if (p.loadFailure) return `${LOADS[p.name]}: cannot load mylib: ${p.loadFailure}`
+    if (!p.ok && p.failed === 0) return `${LOADS[p.name]}: exited ${p.exit} after ${total} checks`
+    return `${LOADS[p.name]} ${p.passed}/${total}`
+  })
+  const differs = differencesOf(row.engine).map((id) => `\`${id}\``)
+  const notes = differs.length ? `; documented differences: ${differs.join(', ')}` : ''
+  return `${row.status === 'pass' ? 'pass' : 'FAIL'} (${counts.join(', ')})${notes}`
+}
+
+function describeExpectation(expected) {
+  if ('engineMaxStringLength' in expected) {
+    return `the engine's own limit (\`buffer.constants.MAX_STRING_LENGTH\`) is ${expected.engineMaxStringLength}`
+  }
+  return `\`${JSON.stringify(expected)}\``
+}
+
+/** The generated section, without its markers. */
+export function renderSection(lastRun) {
+  const lines = [
+    `mylib ${lastRun.mylib} (linux-x64-gnu), installed from its packed tarball and loaded by name as a user would. Every Node.js runs the whole ava suite and [\`runtimes/conformance.mjs\`](runtimes/conformance.mjs) (every export and every error code above, \`fetchData\` against loopback servers) by \`require\` and by \`import\`; Bun runs the conformance script by \`require\` and \`import\`, Deno by \`require\`, \`import\` and \`npm:mylib\`. The figures are passed/total checks.`,
+    '',
+    '| Runtime | Version | Result |',
+    '| --- | --- | --- |',
+  ]
+  for (const row of lastRun.rows) {
+    const name = row.system ? `${row.name} (this machine's \`node\`)` : row.name
+    lines.push(`| ${name} | ${row.version} | ${describeRow(row).replaceAll('|', '\\|')} |`)
+  }
+  for (const problem of lastRun.engineProblems ?? []) lines.push('', `**engines.node:** ${problem}`)
+  lines.push(
+    '',
+    'Differences between runtimes, each asserted exactly, per runtime, by the conformance script (everything else behaves the same on all of them):',
+  )
+  for (const difference of DIFFERENCES) {
+    const groups = new Map()
+    for (const [engine, expected] of Object.entries(difference.expected)) {
+      const text = describeExpectation(expected)
+      groups.set(text, [...(groups.get(text) ?? []), ENGINE_NAMES[engine]])
+    }
+    lines.push('', `- **\`${difference.id}\`**: ${difference.call}.`)
+    for (const [text, engines] of groups) lines.push(`  - ${engines.join(', ')}: ${text}.`)
+    lines.push(`  - Why: ${difference.why}`)
+  }
+  return lines.join('\n')
+}
+
+/** Replaces the README's generated section; returns whether the README changed. */
+export async function updateReadme(lastRun) {
+  const before = readFileSync(README, 'utf8')
+  const start = before.indexOf(BEGIN)
+  const end = before.indexOf(END)
+  if (start < 0 || end < start) throw new Error(`README.md has no ${BEGIN} … ${END} section`)
+  const header = before.slice(start, before.indexOf('-->', start) + 3)
+  const text = `${before.slice(0, start)}${header}\n\n${renderSection(lastRun)}\n\n${before.slice(end)}`
+  const prettier = await import('prettier')
+  const options = await prettier.resolveConfig(README)
+  const after = await prettier.format(text, { ...options, filepath: README })
+  if (after === before) return false
+  writeFileSync(README, after)
+  return true
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const tools = process.env.MYLIB_RUNTIMES_DIR || join(ROOT, '.runtimes')
+  const lastRun = JSON.parse(readFileSync(join(tools, 'last-run.json'), 'utf8'))
+  console.log((await updateReadme(lastRun)) ? 'README.md updated' : 'README.md already up to date')
+}
