@@ -5,6 +5,8 @@
 extern crate napi_derive;
 
 mod arg;
+#[cfg(feature = "bench-floor")]
+mod bench_floor;
 mod calculator;
 mod error;
 mod fetch;

@@ -1,0 +1,94 @@
+// fetchData vs Node's global fetch + .text() vs undici.request + body.text(), against the same
+// loopback server in a separate process (a node:http server: nginx is not installed here), at
+// concurrency 1 and 64. Reports requests/s and CPU time per request (whole process, and the
+// main JS thread alone, read from /proc).
+import { fork } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { once } from 'node:events'
+
+import { request } from 'undici'
+
+import { record } from './harness.mjs'
+
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 20_000)
+const BODY = 'x'.repeat(1024) // what bench/fetch-server.mjs serves
+const CLOCK_TICK_MS = 10 // USER_HZ = 100 on Linux
+
+/** CPU milliseconds of the main thread (task id = pid), from /proc. */
+function mainThreadCpuMs() {
+  const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8')
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  return (Number(fields[11]) + Number(fields[12])) * CLOCK_TICK_MS
+}
+
+async function serverProcess() {
+  const child = fork(new URL('./fetch-server.mjs', import.meta.url), [], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  })
+  const [port] = await once(child, 'message')
+  return { url: `http://127.0.0.1:${port}/`, stop: () => child.kill() }
+}
+
+async function measure(run, concurrency) {
+  let next = 0
+  const cpu = process.cpuUsage()
+  const mainCpu = mainThreadCpuMs()
+  const started = performance.now()
+  const worker = async () => {
+    while (next < REQUESTS) {
+      next++
+      if ((await run()) !== BODY) throw new Error('wrong body')
+    }
+  }
+  await Promise.all(Array.from({ length: concurrency }, worker))
+  const seconds = (performance.now() - started) / 1000
+  const used = process.cpuUsage(cpu)
+  return {
+    reqPerSec: REQUESTS / seconds,
+    cpuUsPerReq: (used.user + used.system) / REQUESTS,
+    mainCpuUsPerReq: ((mainThreadCpuMs() - mainCpu) * 1000) / REQUESTS,
+  }
+}
+
+export default async function fetchBench(addon) {
+  const server = await serverProcess()
+  try {
+    const contenders = [
+      { name: 'mylib fetchData', run: () => addon.fetchData(server.url) },
+      { name: 'Node fetch + text()', run: () => fetch(server.url).then((r) => r.text()) },
+      {
+        name: 'undici.request + text()',
+        run: () => request(server.url).then((r) => r.body.text()),
+      },
+    ]
+    for (const { name, run } of contenders) {
+      if ((await run()) !== BODY) throw new Error(`fetch: ${name} returned a different body`)
+    }
+    for (const concurrency of [1, 64]) {
+      const rows = []
+      for (const { name, run } of contenders) {
+        await measure(run, concurrency) // warm-up pass: connections, JIT
+        const m = await measure(run, concurrency)
+        rows.push({
+          contender: name,
+          reqPerSec: m.reqPerSec,
+          cpuUsPerReq: m.cpuUsPerReq,
+          mainCpuUsPerReq: m.mainCpuUsPerReq,
+          display: `${Math.round(m.reqPerSec).toLocaleString('en')} req/s, CPU ${m.cpuUsPerReq.toFixed(0)} µs/req (main ${m.mainCpuUsPerReq.toFixed(0)})`,
+        })
+      }
+      const base = rows.find((row) => row.contender === 'Node fetch + text()')
+      // Higher is better for req/s: the ratio is req/s over the reference's req/s.
+      for (const row of rows) row.ratio = row.reqPerSec / base.reqPerSec
+      record({
+        concept: 'fetchData',
+        name: `${REQUESTS.toLocaleString('en')} requests, concurrency ${concurrency}`,
+        reference: 'Node fetch + text()',
+        unit: 'req/s',
+        rows,
+      })
+    }
+  } finally {
+    server.stop()
+  }
+}

@@ -1,0 +1,78 @@
+// `npm run bench:render`: bench/results.json (written by `npm run bench -- --json`) → the README's
+// benchmark section (between the bench markers) and bench/ratios.svg. Nothing is typed by hand.
+import { execFileSync } from 'node:child_process'
+import { readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+
+import { formatNs, ROOT } from './harness.mjs'
+
+const {
+  date,
+  environment: env,
+  results,
+} = JSON.parse(readFileSync(join(ROOT, 'bench', 'results.json'), 'utf8'))
+
+const value = (entry, row) =>
+  entry.unit === 'ns/call'
+    ? `${formatNs(row.medianNs)}/call ±${row.spreadPct.toFixed(1)}%`
+    : row.display
+const ratioHeading = (entry) =>
+  entry.unit === 'req/s' ? `req/s ÷ ${entry.reference}` : `time ÷ ${entry.reference}`
+
+const lines = [
+  `Measured ${date.slice(0, 10)} with \`npm run bench -- --json\`: Node ${env.node}, ${env.cpu}, ${env.cores} cores;`,
+  `the published \`mylib.linux-x64-gnu.node\` is ${(env.nodeFileBytes / 1024 / 1024).toFixed(2)} MiB. The machine is shared and`,
+  'noisy: quote the ratios (measured side by side in one run), not the absolute times.',
+  '',
+]
+for (const entry of results) {
+  lines.push(`**${entry.concept} — ${entry.name}**`, '')
+  lines.push(`| Contender | Median | ${ratioHeading(entry)} |`, '| --- | --- | --- |')
+  for (const row of entry.rows)
+    lines.push(`| ${row.contender} | ${value(entry, row)} | ${row.ratio.toFixed(2)} |`)
+  lines.push('')
+}
+lines.push('![Ratios to each case’s reference](bench/ratios.svg)')
+
+const readmePath = join(ROOT, 'README.md')
+const readme = readFileSync(readmePath, 'utf8')
+const start = '<!-- bench:start -->'
+const end = '<!-- bench:end -->'
+if (!readme.includes(start) || !readme.includes(end))
+  throw new Error(`README.md lacks the ${start} … ${end} markers`)
+writeFileSync(
+  readmePath,
+  `${readme.slice(0, readme.indexOf(start) + start.length)}\n\n${lines.join('\n')}\n\n${readme.slice(readme.indexOf(end))}`,
+)
+execFileSync(join(ROOT, 'node_modules', '.bin', 'prettier'), ['--write', readmePath], {
+  stdio: 'ignore',
+})
+
+// A horizontal bar per contender: its ratio to the case's reference, on a log scale.
+const bars = results.flatMap((entry) =>
+  entry.rows.map((row) => ({
+    label: `${entry.concept} · ${entry.name} · ${row.contender}`,
+    ratio: row.ratio,
+    unit: entry.unit,
+  })),
+)
+const width = 900
+const rowHeight = 18
+const labelWidth = 520
+const scale = (ratio) => ((Math.log10(ratio) + 2) / 4) * (width - labelWidth - 60) // 0.01× … 100×
+const zero = scale(1)
+const svg = [
+  `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${bars.length * rowHeight + 30}" font-family="sans-serif" font-size="11">`,
+  `<text x="4" y="14">Ratio to each case's reference (log scale; left of the line = less time or fewer req/s)</text>`,
+  ...bars.map((bar, i) => {
+    const y = 24 + i * rowHeight
+    const x = labelWidth + Math.min(zero, scale(bar.ratio))
+    const w = Math.max(1, Math.abs(scale(bar.ratio) - zero))
+    const label = bar.label.replaceAll('&', '&amp;').replaceAll('<', '&lt;')
+    return `<text x="4" y="${y + 12}">${label}</text><rect x="${x}" y="${y + 3}" width="${w}" height="${rowHeight - 6}" fill="${bar.ratio <= 1 === (bar.unit !== 'req/s') ? '#2a7' : '#c54'}"/><text x="${labelWidth + scale(Math.max(bar.ratio, 1)) + 4}" y="${y + 12}">×${bar.ratio.toFixed(2)}</text>`
+  }),
+  `<line x1="${labelWidth + zero}" y1="20" x2="${labelWidth + zero}" y2="${bars.length * rowHeight + 28}" stroke="#333"/>`,
+  '</svg>',
+].join('\n')
+writeFileSync(join(ROOT, 'bench', 'ratios.svg'), `${svg}\n`)
+console.log('README.md benchmark section and bench/ratios.svg rendered from bench/results.json')

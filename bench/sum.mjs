@@ -1,0 +1,34 @@
+// sum: number[] and Int32Array at 10, 1,000 and 1,000,000 elements, vs reduce and a for loop.
+import { compare } from './harness.mjs'
+
+const reduce = (values) => values.reduce((total, v) => total + v, 0)
+const forLoop = (values) => {
+  let total = 0
+  for (let i = 0; i < values.length; i++) total += values[i]
+  return total
+}
+
+export default async function sumBench(addon) {
+  for (const size of [10, 1_000, 1_000_000]) {
+    // Deterministic int32 values whose sum stays exact in doubles.
+    const array = Array.from({ length: size }, (_, i) => ((i * 2654435761) % 2001) - 1000)
+    const typed = Int32Array.from(array)
+    const batch = Math.max(1, Math.round(10_000 / size))
+    for (const [kind, input] of [
+      ['number[]', array],
+      ['Int32Array', typed],
+    ]) {
+      await compare({
+        concept: 'sum',
+        name: `${kind}, ${size.toLocaleString('en')} elements`,
+        reference: 'JS for loop',
+        batch,
+        contenders: [
+          { name: 'mylib sum', run: () => addon.sum(input) },
+          { name: 'JS for loop', run: () => forLoop(input) },
+          { name: 'Array.prototype.reduce', run: () => reduce(input) },
+        ],
+      })
+    }
+  }
+}
