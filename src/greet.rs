@@ -1,7 +1,9 @@
 //! `greet`: a greeting that keeps every UTF-16 code unit of the name, lone surrogates included.
 
+use std::ptr;
+
 use napi::bindgen_prelude::Utf16String;
-use napi::{Env, Unknown};
+use napi::{sys, Env, JsValue, Unknown, ValueType};
 
 use crate::arg;
 use crate::error::{Error, IntoNapi, Result};
@@ -13,13 +15,27 @@ pub const MAX_STRING_LENGTH: usize = (1 << 29) - 24;
 const PREFIX: &str = "Hello, ";
 const SUFFIX: &str = "!";
 
-/// `Hello, ${name}!` over UTF-16 code units, exactly as the JS template literal builds it.
-pub fn greeting(name: &[u16]) -> Result<Vec<u16>> {
-  let len = greeting_length(name.len())?;
-  let mut out = Vec::with_capacity(len);
-  out.extend(PREFIX.encode_utf16());
-  out.extend_from_slice(name);
-  out.extend(SUFFIX.encode_utf16());
+/// `Hello, ${name}!` over UTF-16 code units, exactly as the JS template literal builds it, for a
+/// name of `name_len` code units, in one allocation. `fill` writes the name into the slice it is
+/// given, which has one spare unit at the end (where Node-API puts its terminating NUL; the `!`
+/// goes there afterwards).
+pub fn greeting_with(
+  name_len: usize,
+  fill: impl FnOnce(&mut [u16]) -> Result<()>,
+) -> Result<Vec<u16>> {
+  let len = greeting_length(name_len)?;
+  let prefix_len = PREFIX.len();
+  let mut out = vec![0u16; len];
+  for (slot, unit) in out.iter_mut().zip(PREFIX.encode_utf16()) {
+    *slot = unit;
+  }
+  fill(&mut out[prefix_len..])?;
+  for (slot, unit) in out[prefix_len + name_len..]
+    .iter_mut()
+    .zip(SUFFIX.encode_utf16())
+  {
+    *slot = unit;
+  }
   Ok(out)
 }
 
@@ -31,8 +47,44 @@ pub fn greeting(name: &[u16]) -> Result<Vec<u16>> {
 /// maximum string length.
 #[napi(catch_unwind, ts_args_type = "name: string")]
 pub fn greet(env: &Env, name: Unknown) -> napi::Result<Utf16String> {
-  let name = arg::expect_utf16("greet", "name", &name).into_napi(env)?;
-  greeting(&name).map(Utf16String::from).into_napi(env)
+  read_greeting(env, &name)
+    .map(Utf16String::from)
+    .into_napi(env)
+}
+
+/// Copies the name straight from the JS string into the greeting: one allocation, one copy.
+fn read_greeting(env: &Env, name: &Unknown) -> Result<Vec<u16>> {
+  if arg::type_of(name)? != ValueType::String {
+    return Err(Error::arg_type(
+      "greet",
+      "name",
+      "of type string",
+      &arg::describe(name),
+    ));
+  }
+  let raw = name.value();
+  let mut name_len = 0;
+  // SAFETY: `name` is a string; a NULL buffer asks only for its length.
+  let status = unsafe {
+    sys::napi_get_value_string_utf16(raw.env, raw.value, ptr::null_mut(), 0, &mut name_len)
+  };
+  arg::check(env, status, "greet")?;
+  greeting_with(name_len, |slot| {
+    let mut written = 0;
+    // SAFETY: `slot` holds `name_len + 1` units: the name and Node-API's terminating NUL.
+    let status = unsafe {
+      sys::napi_get_value_string_utf16(
+        raw.env,
+        raw.value,
+        slot.as_mut_ptr(),
+        slot.len(),
+        &mut written,
+      )
+    };
+    arg::check(env, status, "greet")?;
+    debug_assert_eq!(written, name_len);
+    Ok(())
+  })
 }
 
 /// The length of the greeting for a name of `name_len` code units, if the engine can hold it.
@@ -52,6 +104,13 @@ mod tests {
 
   fn utf16(s: &str) -> Vec<u16> {
     s.encode_utf16().collect()
+  }
+
+  fn greeting(name: &[u16]) -> Result<Vec<u16>> {
+    greeting_with(name.len(), |slot| {
+      slot[..name.len()].copy_from_slice(name);
+      Ok(())
+    })
   }
 
   #[test]
