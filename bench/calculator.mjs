@@ -1,6 +1,6 @@
 // Calculator: `add` in a loop and the `value` getter, vs a JS class doing the same validation,
 // and vs the raw Node-API floor for a method call.
-import { compare } from './harness.mjs'
+import { compare, ratioTarget } from './harness.mjs'
 
 class JsCalculator {
   #value = 0
@@ -34,6 +34,11 @@ export default async function calculatorBench(addon) {
     name: 'add (two calls)',
     reference: 'raw Node-API method',
     batch: 500,
+    target: ratioTarget(
+      'mylib Calculator.add',
+      'add within 1.5× of the raw Node-API method call',
+      (r) => r <= 1.5,
+    ),
     contenders: [
       { name: 'mylib Calculator.add', run: () => flip(mylib) },
       { name: 'raw Node-API method', run: () => flip(raw) },

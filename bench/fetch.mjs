@@ -80,8 +80,20 @@ export default async function fetchBench(addon) {
       const base = rows.find((row) => row.contender === 'Node fetch + text()')
       // Higher is better for req/s: the ratio is req/s over the reference's req/s.
       for (const row of rows) row.ratio = row.reqPerSec / base.reqPerSec
+      const target =
+        concurrency === 64
+          ? {
+              contender: 'mylib fetchData',
+              text: '≥ 2× Node fetch req/s at concurrency 64, and at least undici.request',
+              met: (row, all) =>
+                row.ratio >= 2 &&
+                row.reqPerSec >=
+                  all.find((r) => r.contender === 'undici.request + text()').reqPerSec,
+            }
+          : undefined
       record({
         concept: 'fetchData',
+        target,
         name: `${REQUESTS.toLocaleString('en')} requests, concurrency ${concurrency}`,
         reference: 'Node fetch + text()',
         unit: 'req/s',

@@ -1,5 +1,5 @@
 // greet: mylib vs the JS template literal vs the raw Node-API floor (same work, no napi-rs).
-import { compare } from './harness.mjs'
+import { compare, ratioTarget } from './harness.mjs'
 
 export default async function greetBench(addon) {
   for (const name of ['Ada', 'Ada Lovelace, Countess of Lovelace — 🦀'.repeat(4)]) {
@@ -8,6 +8,11 @@ export default async function greetBench(addon) {
       name: `${name.length} code units`,
       reference: 'raw Node-API greet',
       batch: 1000,
+      target: ratioTarget(
+        'mylib greet',
+        'mylib greet within 1.5× of the raw Node-API greet',
+        (r) => r <= 1.5,
+      ),
       contenders: [
         { name: 'mylib greet', run: () => addon.greet(name) },
         { name: 'raw Node-API greet', run: () => addon.rawGreet(name) },

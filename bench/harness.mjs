@@ -53,7 +53,7 @@ const TIME_MS = Number(process.env.BENCH_TIME_MS ?? 1000)
  * checked against the first one's: a mismatch aborts the run. Each timed iteration makes
  * `batch` calls, so per-call figures are not swamped by the timer's own cost.
  */
-export async function compare({ concept, name, reference, batch = 1, contenders }) {
+export async function compare({ concept, name, reference, batch = 1, contenders, target }) {
   const expected = contenders[0].run()
   for (const contender of contenders.slice(1)) {
     try {
@@ -85,11 +85,19 @@ export async function compare({ concept, name, reference, batch = 1, contenders 
   })
   const base = rows.find((row) => row.contender === reference)
   for (const row of rows) row.ratio = row.medianNs / base.medianNs
-  record({ concept, name, reference, unit: 'ns/call', rows })
+  record({ concept, name, reference, unit: 'ns/call', rows, target })
 }
 
-/** Adds a finished case to the results and prints it. */
+/**
+ * Adds a finished case to the results and prints it. A `target` is
+ * `{ contender, text, met(row, rows) }`: the verdict is printed plainly and kept in the results.
+ */
 export function record(entry) {
+  if (entry.target) {
+    const row = entry.rows.find((candidate) => candidate.contender === entry.target.contender)
+    entry.verdict = { text: entry.target.text, met: entry.target.met(row, entry.rows) }
+    delete entry.target
+  }
   results.push(entry)
   const ratio = entry.unit === 'req/s' ? 'req/s ÷' : 'time ÷'
   console.log(`\n${entry.concept} — ${entry.name} (ratio: ${ratio} ${entry.reference})`)
@@ -100,7 +108,17 @@ export function record(entry) {
         : row.display
     console.log(`  ${row.contender.padEnd(34)} ${value.padEnd(34)} ×${row.ratio.toFixed(2)}`)
   }
+  if (entry.verdict) {
+    console.log(`  target: ${entry.verdict.text} — ${entry.verdict.met ? 'met' : 'MISSED'}`)
+  }
 }
+
+/** A target on a contender's ratio to the case's reference. */
+export const ratioTarget = (contender, text, met) => ({
+  contender,
+  text,
+  met: (row) => met(row.ratio),
+})
 
 export function formatNs(ns) {
   if (ns >= 1e6) return `${(ns / 1e6).toFixed(2)} ms`

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
 
-import { ROOT, record } from './harness.mjs'
+import { environment, ROOT, record } from './harness.mjs'
 
 const RUNS = 15
 
@@ -36,5 +36,29 @@ export default async function startupBench() {
     reference: "require('undici')",
     unit: 'ms',
     rows,
+    target: {
+      contender: "require('mylib')",
+      text: 'require under 15 ms',
+      met: (row) => row.ms < 15,
+    },
+  })
+  const bytes = environment().nodeFileBytes
+  record({
+    concept: 'binary size',
+    name: 'stripped mylib.linux-x64-gnu.node',
+    reference: 'mylib',
+    unit: 'bytes',
+    rows: [
+      {
+        contender: 'mylib',
+        ratio: 1,
+        display: `${(bytes / 1024 / 1024).toFixed(2)} MiB (${bytes.toLocaleString('en')} bytes)`,
+      },
+    ],
+    target: {
+      contender: 'mylib',
+      text: 'stripped .node under 3 MB (3,000,000 bytes)',
+      met: () => bytes < 3_000_000,
+    },
   })
 }

@@ -1,5 +1,5 @@
 // sum: number[] and Int32Array at 10, 1,000 and 1,000,000 elements, vs reduce and a for loop.
-import { compare } from './harness.mjs'
+import { compare, ratioTarget } from './harness.mjs'
 
 const reduce = (values) => values.reduce((total, v) => total + v, 0)
 const forLoop = (values) => {
@@ -18,11 +18,26 @@ export default async function sumBench(addon) {
       ['number[]', array],
       ['Int32Array', typed],
     ]) {
+      const target =
+        size !== 1_000_000
+          ? undefined
+          : kind === 'Int32Array'
+            ? ratioTarget(
+                'mylib sum',
+                'Int32Array at 1M at least 2× faster than the JS for loop',
+                (r) => r <= 0.5,
+              )
+            : ratioTarget(
+                'mylib sum',
+                'number[] at 1M no slower than 3× the JS for loop',
+                (r) => r <= 3,
+              )
       await compare({
         concept: 'sum',
         name: `${kind}, ${size.toLocaleString('en')} elements`,
         reference: 'JS for loop',
         batch,
+        target,
         contenders: [
           { name: 'mylib sum', run: () => addon.sum(input) },
           { name: 'JS for loop', run: () => forLoop(input) },
