@@ -1,5 +1,6 @@
 // The release workflow cannot run here, so its shape is checked against package.json instead:
 // every target in `napi.targets` has a build job and an `npm/` package, and nothing else does.
+import { execFileSync } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 
@@ -107,4 +108,10 @@ test('a version tag publishes the collected artifacts with provenance', (t) => {
     'npx napi pre-publish -t npm --no-gh-release',
     'npm publish --provenance --access public',
   ])
+})
+
+test("the README's platforms table is the one generated from napi.targets", (t) => {
+  t.notThrows(() =>
+    execFileSync(process.execPath, ['scripts/readme-platforms.mjs', '--check'], { cwd: ROOT }),
+  )
 })
