@@ -218,6 +218,12 @@ function platformPackages(dir) {
   return readdir(modules).filter((name) => name.startsWith(`${PKG.name}-`))
 }
 
+/** The files `npm pack` would put in the tarball of the package in `cwd`, sorted. */
+function packed(cwd, env) {
+  const [report] = JSON.parse(run('npm', ['pack', '--dry-run', '--json'], { cwd, env }))
+  return report.files.map((file) => file.path).toSorted()
+}
+
 function readdir(dir) {
   return existsSync(dir) ? run('ls', ['-1', dir]).split('\n').filter(Boolean) : []
 }
@@ -337,6 +343,17 @@ async function main() {
       assertEqual(manifest.optionalDependencies, expected, 'optionalDependencies')
       run('npm', ['publish'], { cwd: staged.dir, env })
       return platforms.join(', ')
+    })
+
+    await check('npm pack lists only the intended files', () => {
+      const entry = ['LICENSE', 'README.md', 'index.d.ts', 'index.js', 'main.cjs', 'package.json']
+      assertEqual(packed(ROOT, env), entry, PKG.name)
+      for (const platform of platforms) {
+        const binary = `${PKG.napi.binaryName}.${platform}.node`
+        const files = packed(join(work, 'stage', 'npm', platform), env)
+        assertEqual(files, ['README.md', binary, 'package.json'], platform)
+      }
+      return `${entry.length} files in ${PKG.name}, 3 in each platform package`
     })
 
     await check('the registry serves mylib and each platform package, nothing else', async () => {
