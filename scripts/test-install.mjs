@@ -5,7 +5,8 @@
 //    `uplinks: {}` (it knows only what is published to it) and anonymous publish.
 // 2. Stages the package as a release would and publishes it there: every platform package whose
 //    binary was built (`mylib.<platform>.node` in the repo; linux-x64-gnu is required) through
-//    `napi pre-publish -t npm --no-gh-release`, then the main package with `npm publish`.
+//    `napi pre-publish -t npm --no-gh-release`, then the main package with `npm publish`; `npm
+//    pack` and publint check what the tarballs hold.
 // 3. In fresh temporary projects, `npm install mylib` from that registry: exactly the matching
 //    platform package is installed; `require`, named `import` and default `import` run every
 //    export; a TypeScript consumer compiles with `tsc --strict` under nodenext and bundler, and a
@@ -134,6 +135,14 @@ async function startVerdaccio(bin, work) {
   }
   child.kill()
   throw new Error(`verdaccio did not answer on ${registry}:\n${Buffer.concat(chunks)}`)
+}
+
+function killQuietly(pid) {
+  try {
+    process.kill(pid, 'SIGKILL')
+  } catch {
+    // already gone
+  }
 }
 
 /** Stops verdaccio by its PID and waits for it to exit. */
@@ -326,6 +335,16 @@ async function main() {
   try {
     const bin = installVerdaccio()
     verdaccio = await startVerdaccio(bin, work)
+    // Should this script die before `finally` (an uncaught error, Ctrl-C), verdaccio dies too.
+    const { pid } = verdaccio.child
+    process.once('exit', () => killQuietly(pid))
+    for (const signal of ['SIGINT', 'SIGTERM']) {
+      process.once(signal, () => {
+        killQuietly(pid)
+        if (!KEEP) rmSync(work, { recursive: true, force: true })
+        process.exit(1)
+      })
+    }
     const { registry } = verdaccio
     const env = npmEnv(work, registry)
     console.log(`# verdaccio ${registry} (pid ${verdaccio.child.pid}), work dir ${work}`)
@@ -354,6 +373,11 @@ async function main() {
         assertEqual(files, ['README.md', binary, 'package.json'], platform)
       }
       return `${entry.length} files in ${PKG.name}, 3 in each platform package`
+    })
+
+    await check('publint --strict finds nothing to fix in the package', () => {
+      const report = run(join(BIN, 'publint'), ['--strict'], { cwd: ROOT, env })
+      if (!report.includes('All good!')) throw new Error(report)
     })
 
     await check('the registry serves mylib and each platform package, nothing else', async () => {
