@@ -31,6 +31,8 @@ function linuxLibc() {
   let header = {}
   let sharedObjects = []
   try {
+    // As the generated loader does: no network section, which can mean slow DNS lookups.
+    process.report.excludeNetwork = true
     const report = process.report.getReport()
     header = report.header || {}
     sharedObjects = report.sharedObjects || []
