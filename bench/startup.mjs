@@ -23,7 +23,7 @@ function requireMs(path) {
 export default async function startupBench() {
   const undici = createRequire(import.meta.url).resolve('undici')
   const rows = [
-    { contender: "require('mylib')", ms: requireMs(join(ROOT, 'index.js')) },
+    { contender: "require('mylib')", ms: requireMs(join(ROOT, 'main.cjs')) },
     { contender: "require('undici')", ms: requireMs(undici) },
   ]
   for (const row of rows) {
