@@ -136,6 +136,17 @@ export function recorded(part) {
   }
 }
 
+/** Counts checks: `check(ok, what)` prints `ok - what` or `not ok - what` and counts it. */
+export function checks() {
+  const counts = { passed: 0, failed: 0 }
+  counts.check = (ok, what) => {
+    console.log(`${ok ? 'ok' : 'not ok'} - ${what}`)
+    if (ok) counts.passed++
+    else counts.failed++
+  }
+  return counts
+}
+
 /** Prints `<name>: N passed, N failed` (the line .ci/run counts) and sets the exit code. */
 export function finish(name, passed, failed) {
   console.log(`${name}: ${passed} passed, ${failed} failed`)

@@ -10,7 +10,7 @@ import { copyFileSync } from 'node:fs'
 import { join } from 'node:path'
 import process from 'node:process'
 
-import { finish, lastResult, record, ROOT, runChild } from './common.mjs'
+import { checks, finish, lastResult, record, ROOT, runChild } from './common.mjs'
 
 /** What a call threw, as `Class: message`. */
 function caught(what, call) {
@@ -63,13 +63,8 @@ if (process.argv[2] === '--child') {
     ['getter', 'Error: panic in a getter'],
     ['future', 'Error: panic in a future'],
   ]
-  let passed = 0
-  let failed = 0
-  const check = (ok, what) => {
-    console.log(`${ok ? 'ok' : 'not ok'} - ${what}`)
-    if (ok) passed++
-    else failed++
-  }
+  const counts = checks()
+  const { check } = counts
   check(
     child.signal === null && child.code === 0,
     `child exits 0 (code ${child.code}, signal ${child.signal})`,
@@ -83,8 +78,8 @@ if (process.argv[2] === '--child') {
     `the addon works after the panics: ${JSON.stringify(result?.after)}`,
   )
   await record('panic', {
-    ok: failed === 0,
+    ok: counts.failed === 0,
     summary: `${expected.length} kinds of entry point panicked (function, constructor, method, getter, future on the tokio runtime); each became a catchable \`Error\` and the process went on and exited 0`,
   })
-  finish('panic', passed, failed)
+  finish('panic', counts.passed, counts.failed)
 }
