@@ -12,7 +12,9 @@ export const ROOT = dirname(dirname(fileURLToPath(import.meta.url)))
 /** The package's entry point, as users load it. */
 export const ADDON = join(ROOT, 'index.js')
 /** Where each check records its last figures (git-ignored). */
-export const RESULTS = process.env.MYLIB_RELIABILITY_DIR || join(ROOT, '.reliability')
+const DEFAULT_RESULTS = join(ROOT, '.reliability')
+/** MYLIB_RELIABILITY_DIR sets another place, for runs that must not touch the README. */
+export const RESULTS = process.env.MYLIB_RELIABILITY_DIR || DEFAULT_RESULTS
 
 /** The error classes and codes mylib documents (README "Errors"), by code. */
 export const DOCUMENTED = {
@@ -117,12 +119,14 @@ export function lastResult(stdout) {
 
 /**
  * Records a check's figures (`{ ok, summary, lines }`) in RESULTS/<part>.json, with the time and
- * the Node version, then regenerates the README's reliability section from every recorded part.
+ * the Node version, then regenerates the README's reliability section from every recorded part
+ * (unless the figures go elsewhere than the default place).
  */
 export async function record(part, figures) {
   mkdirSync(RESULTS, { recursive: true })
   const entry = { part, date: new Date().toISOString(), node: process.version, ...figures }
   writeFileSync(join(RESULTS, `${part}.json`), `${JSON.stringify(entry, null, 2)}\n`)
+  if (RESULTS !== DEFAULT_RESULTS) return
   const { updateReadme } = await import('./readme.mjs')
   await updateReadme()
 }
