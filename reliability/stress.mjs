@@ -134,7 +134,7 @@ async function child(base, seed) {
   )
   const before = await steadyFds()
   const calls = plan(seed)
-  const outcomes = new Array(calls.length)
+  const outcomes = Array.from({ length: calls.length })
   let settled = 0
   let next = 0
   const started = performance.now()
