@@ -30,7 +30,7 @@ const MB = 1024 * 1024
 
 /**
  * Runs `count` sync calls of `call(i)`, which alternates between success and error itself, in
- * batches of 10,000 that yield to the event loop in between, as a program does between events:
+ * batches of 1,000 that yield to the event loop in between, as a program does between events:
  * Node runs the finalizers that free a wrapped object's native memory (a Calculator) only when
  * the loop turns, so a single synchronous loop would hold all of them until its end.
  */
