@@ -31,8 +31,11 @@ export function renderSection() {
       continue
     }
     const day = last.date.slice(0, 10)
+    // A sentence: capitalised, and ended unless a list follows.
+    const summary = last.summary.charAt(0).toUpperCase() + last.summary.slice(1)
+    const end = /[.:]$/.test(summary) ? '' : '.'
     lines[lines.length - 1] +=
-      `${last.ok ? 'passed' : '**FAILED**'} on ${day}, Node ${last.node}. ${last.summary}`
+      `${last.ok ? 'passed' : '**FAILED**'} on ${day}, Node ${last.node}. ${summary}${end}`
     for (const line of last.lines ?? []) lines.push(`  - ${line}`)
   }
   return lines.join('\n')
