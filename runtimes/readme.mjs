@@ -73,20 +73,28 @@ export function renderSection(lastRun) {
   return lines.join('\n')
 }
 
-/** Replaces the README's generated section; returns whether the README changed. */
-export async function updateReadme(lastRun) {
+/**
+ * Replaces the README's section between the markers `begin…-->` and `end` with `body`, formatted
+ * by prettier; returns whether the README changed.
+ */
+export async function replaceSection(begin, end, body) {
   const before = readFileSync(README, 'utf8')
-  const start = before.indexOf(BEGIN)
-  const end = before.indexOf(END)
-  if (start < 0 || end < start) throw new Error(`README.md has no ${BEGIN} … ${END} section`)
+  const start = before.indexOf(begin)
+  const stop = before.indexOf(end)
+  if (start < 0 || stop < start) throw new Error(`README.md has no ${begin} … ${end} section`)
   const header = before.slice(start, before.indexOf('-->', start) + 3)
-  const text = `${before.slice(0, start)}${header}\n\n${renderSection(lastRun)}\n\n${before.slice(end)}`
+  const text = `${before.slice(0, start)}${header}\n\n${body}\n\n${before.slice(stop)}`
   const prettier = await import('prettier')
   const options = await prettier.resolveConfig(README)
   const after = await prettier.format(text, { ...options, filepath: README })
   if (after === before) return false
   writeFileSync(README, after)
   return true
+}
+
+/** Replaces the README's generated section; returns whether the README changed. */
+export function updateReadme(lastRun) {
+  return replaceSection(BEGIN, END, renderSection(lastRun))
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -3,6 +3,7 @@
 mod abort;
 mod client;
 mod options;
+mod teardown;
 
 use std::ptr;
 use std::sync::Arc;
@@ -16,6 +17,8 @@ pub use options::FetchOptions;
 use options::Request;
 
 const FUNC: &str = "fetchData";
+/// Why a request ended when its environment was torn down (no JS sees it: there is none left).
+const TORN_DOWN: &str = "fetchData: the request's JS environment was torn down";
 
 /// Fetches `url` with an HTTP GET and resolves with the response body as text, decoded by the
 /// charset of `Content-Type` (UTF-8 by default) after gzip, brotli or deflate decoding. Runs off
@@ -56,8 +59,16 @@ pub fn fetch_data<'env>(
     Err(reason) => return Ok(PromiseRaw::new(env.raw(), rejected(env, reason)?.raw())),
   };
   let (trigger, link) = watch.unzip();
+  let torn_down = teardown::watch(env)?;
   env.spawn_future_with_callback(
-    async move { Ok(fetch_or_abort(request, trigger).await) },
+    async move {
+      // A request outlives neither its thread nor its environment (see `teardown`).
+      Ok(tokio::select! {
+        biased;
+        () = teardown::closed(torn_down) => Err(Error::Aborted(TORN_DOWN.into())),
+        outcome = fetch_or_abort(request, trigger) => outcome,
+      })
+    },
     move |env, outcome| {
       let aborted = matches!(outcome, Err(Error::Aborted(_)));
       let abort_error = match link {

@@ -12,6 +12,8 @@ mod error;
 mod fetch;
 mod greet;
 mod sum;
+#[cfg(feature = "test-panic")]
+mod test_panic;
 mod user;
 
 pub use calculator::Calculator;
@@ -19,4 +21,6 @@ pub use error::Error;
 pub use fetch::{fetch_data, FetchOptions};
 pub use greet::greet;
 pub use sum::sum;
+#[cfg(feature = "test-panic")]
+pub use test_panic::{test_panic, test_panic_async, TestPanicker};
 pub use user::{create_user, User};

@@ -1,0 +1,158 @@
+// Shared by the reliability checks (reliability/*.mjs): paths, a loopback server, a child-process
+// runner, the open-fd count, and the record of each check's figures that the README's
+// reliability section is generated from.
+import { spawn } from 'node:child_process'
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:http'
+import { dirname, join } from 'node:path'
+import process from 'node:process'
+import { fileURLToPath } from 'node:url'
+
+export const ROOT = dirname(dirname(fileURLToPath(import.meta.url)))
+/** The package's entry point, as users load it. */
+export const ADDON = join(ROOT, 'index.js')
+/** Where each check records its last figures (git-ignored). */
+const DEFAULT_RESULTS = join(ROOT, '.reliability')
+/** MYLIB_RELIABILITY_DIR sets another place, for runs that must not touch the README. */
+export const RESULTS = process.env.MYLIB_RELIABILITY_DIR || DEFAULT_RESULTS
+
+/** The error classes and codes mylib documents (README "Errors"), by code. */
+export const DOCUMENTED = {
+  ERR_INVALID_ARG_TYPE: TypeError,
+  ERR_INVALID_ARG_VALUE: TypeError,
+  ERR_OUT_OF_RANGE: RangeError,
+  ERR_CONSTRUCT_CALL_REQUIRED: TypeError,
+  ERR_INVALID_THIS: TypeError,
+  ERR_STRING_TOO_LONG: RangeError,
+  ERR_INVALID_URL: TypeError,
+  ERR_INVALID_URL_SCHEME: TypeError,
+  ERR_HTTP_STATUS: Error,
+  ERR_BODY_TOO_LARGE: Error,
+  ERR_TOO_MANY_REDIRECTS: Error,
+  ETIMEDOUT: Error,
+  ABORT_ERR: Error,
+  ERR_TLS_CERT: Error,
+  ECONNREFUSED: Error,
+  ENOTFOUND: Error,
+  ECONNRESET: Error,
+  ERR_NETWORK: Error,
+}
+
+/** Whether `err` is a documented mylib error: exactly the documented class for its code. */
+export function isDocumented(err) {
+  if (err === null || typeof err !== 'object') return false
+  const code = Object.getOwnPropertyDescriptor(err, 'code')?.value
+  const Class = Object.hasOwn(DOCUMENTED, code) ? DOCUMENTED[code] : undefined
+  return Class !== undefined && Object.getPrototypeOf(err) === Class.prototype
+}
+
+/** The number of open file descriptors of this process. */
+export const openFds = () => readdirSync('/proc/self/fd').length
+
+/**
+ * A `node:http` server on 127.0.0.1 (ephemeral port) routing by path; unknown paths get a 404.
+ * Returns its base URL and `close()`, which also destroys open sockets.
+ */
+export async function startServer(routes) {
+  const sockets = new Set()
+  const server = createServer((req, res) => {
+    const handler = routes[new URL(req.url ?? '/', 'http://x').pathname]
+    if (handler) handler(req, res)
+    else res.writeHead(404, { 'content-type': 'text/plain' }).end('not found')
+  })
+  server.on('connection', (socket) => {
+    sockets.add(socket)
+    socket.on('close', () => sockets.delete(socket))
+  })
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
+  return {
+    url: `http://127.0.0.1:${server.address().port}`,
+    close: () =>
+      new Promise((resolve) => {
+        for (const socket of sockets) socket.destroy()
+        server.close(() => resolve())
+      }),
+  }
+}
+
+/**
+ * Runs `node [nodeArgs] file [args]`, passing stdout/stderr through and collecting them; kills it
+ * after `killAfter` ms. Resolves with `{ code, signal, stdout, stderr }`.
+ */
+export function runChild(file, { args = [], nodeArgs = [], env = {}, killAfter = 600_000 } = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...nodeArgs, file, ...args], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk
+      process.stdout.write(chunk)
+    })
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk
+      process.stderr.write(chunk)
+    })
+    const killer = setTimeout(() => child.kill('SIGKILL'), killAfter)
+    child.on('error', reject)
+    child.on('exit', (code, signal) => {
+      clearTimeout(killer)
+      resolve({ code, signal, stdout, stderr })
+    })
+  })
+}
+
+/** The last line of `stdout` that parses as JSON with a `result` key, or undefined. */
+export function lastResult(stdout) {
+  for (const line of stdout.trim().split('\n').toReversed()) {
+    try {
+      const parsed = JSON.parse(line)
+      if (parsed && typeof parsed === 'object' && 'result' in parsed) return parsed.result
+    } catch {
+      // Not a result line.
+    }
+  }
+  return undefined
+}
+
+/**
+ * Records a check's figures (`{ ok, summary, lines }`) in RESULTS/<part>.json, with the time and
+ * the Node version, then regenerates the README's reliability section from every recorded part
+ * (unless the figures go elsewhere than the default place).
+ */
+export async function record(part, figures) {
+  mkdirSync(RESULTS, { recursive: true })
+  const entry = { part, date: new Date().toISOString(), node: process.version, ...figures }
+  writeFileSync(join(RESULTS, `${part}.json`), `${JSON.stringify(entry, null, 2)}\n`)
+  if (RESULTS !== DEFAULT_RESULTS) return
+  const { updateReadme } = await import('./readme.mjs')
+  await updateReadme()
+}
+
+/** The recorded figures of `part`, or undefined. */
+export function recorded(part) {
+  try {
+    return JSON.parse(readFileSync(join(RESULTS, `${part}.json`), 'utf8'))
+  } catch {
+    return undefined
+  }
+}
+
+/** Counts checks: `check(ok, what)` prints `ok - what` or `not ok - what` and counts it. */
+export function checks() {
+  const counts = { passed: 0, failed: 0 }
+  counts.check = (ok, what) => {
+    console.log(`${ok ? 'ok' : 'not ok'} - ${what}`)
+    if (ok) counts.passed++
+    else counts.failed++
+  }
+  return counts
+}
+
+/** Prints `<name>: N passed, N failed` (the line .ci/run counts) and sets the exit code. */
+export function finish(name, passed, failed) {
+  console.log(`${name}: ${passed} passed, ${failed} failed`)
+  process.exitCode = failed === 0 ? 0 : 1
+}

@@ -1,0 +1,115 @@
+// `npm run test:sanitizers`: mylib under AddressSanitizer and Miri. Needs the nightly toolchain
+// with the `miri` and `rust-src` components (`rustup +nightly component add miri rust-src`) and
+// gcc's libasan; not part of CI (see the README's Reliability section).
+//
+// 1. AddressSanitizer: builds the addon on nightly with `-Zsanitizer=address` (a debug build in
+//    target/asan, std not instrumented), then runs the whole ava suite and SANITIZER_FUZZ_RUNS
+//    (default 1000) fuzz cases per property on a copy of the package holding that build
+//    (target/asan/suite), with the ASan runtime preloaded (LD_PRELOAD). Leak detection is
+//    off: Node itself does not free everything at exit (test:leak covers leaks). Any ASan report
+//    fails the run.
+// 2. Miri: `cargo +nightly miri test --lib`, the plain-Rust unit tests (none of them calls into
+//    Node-API, which Miri cannot run).
+import { execFileSync, spawn } from 'node:child_process'
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import process from 'node:process'
+
+import { checks, finish, record, ROOT } from './common.mjs'
+
+const TARGET = 'x86_64-unknown-linux-gnu'
+const FUZZ_RUNS = process.env.SANITIZER_FUZZ_RUNS || '1000'
+
+/** Runs a command, echoing and collecting its output; resolves with `{ code, output, seconds }`. */
+function run(command, args, env = {}, cwd = ROOT) {
+  console.log(`$ ${command} ${args.join(' ')}`)
+  const started = performance.now()
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, {
+      cwd,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let output = ''
+    const take = (stream) => (chunk) => {
+      output += chunk
+      stream.write(chunk)
+    }
+    child.stdout.on('data', take(process.stdout))
+    child.stderr.on('data', take(process.stderr))
+    child.on('error', reject)
+    child.on('exit', (code, signal) =>
+      resolve({ code: code ?? signal, output, seconds: (performance.now() - started) / 1000 }),
+    )
+  })
+}
+
+const counts = checks()
+const { check } = counts
+const figures = []
+
+// --- AddressSanitizer -------------------------------------------------------------------------
+const build = await run(
+  'cargo',
+  ['+nightly', 'build', '--lib', '--target', TARGET, '--target-dir', 'target/asan'],
+  { RUSTFLAGS: '-Zsanitizer=address' },
+)
+check(build.code === 0, `ASan build (nightly, -Zsanitizer=address): exit ${build.code}`)
+if (build.code === 0) {
+  // A copy of the package whose loader finds the ASan build where it looks first. (The loader's
+  // NAPI_RS_NATIVE_LIBRARY_PATH override will not do: other napi-rs addons in the process, the
+  // test runner's TypeScript loader among them, obey it too.)
+  const suite = join(ROOT, 'target', 'asan', 'suite')
+  rmSync(suite, { recursive: true, force: true })
+  mkdirSync(suite, { recursive: true })
+  for (const path of ['index.js', 'package.json', 'tsconfig.json', '__test__', 'reliability']) {
+    cpSync(join(ROOT, path), join(suite, path), { recursive: true })
+  }
+  symlinkSync(join(ROOT, 'node_modules'), join(suite, 'node_modules'))
+  copyFileSync(
+    join(ROOT, 'target', 'asan', TARGET, 'debug', 'libmylib.so'),
+    join(suite, 'mylib.linux-x64-gnu.node'),
+  )
+  const asan = {
+    LD_PRELOAD: execFileSync('gcc', ['-print-file-name=libasan.so'], { encoding: 'utf8' }).trim(),
+    ASAN_OPTIONS: 'detect_leaks=0:halt_on_error=1',
+    // The nested checks must not overwrite the recorded figures of the normal build.
+    MYLIB_RELIABILITY_DIR: mkdtempSync(join(tmpdir(), 'mylib-asan-')),
+  }
+  const ava = await run('npx', ['ava', '--tap'], asan, suite)
+  const tests = (ava.output.match(/^ok \d+ /gm) ?? []).length
+  const failures = (ava.output.match(/^not ok \d+ /gm) ?? []).length
+  const reports = (ava.output.match(/ERROR: AddressSanitizer/g) ?? []).length
+  check(ava.code === 0 && failures === 0, `ava under ASan: ${tests} passed, ${failures} failed`)
+  check(reports === 0, `ava under ASan: ${reports} AddressSanitizer reports`)
+  const fuzz = await run('node', ['reliability/fuzz.mjs'], { ...asan, FUZZ_RUNS }, suite)
+  const fuzzReports = (fuzz.output.match(/ERROR: AddressSanitizer/g) ?? []).length
+  check(
+    fuzz.code === 0 && fuzzReports === 0,
+    `fuzz under ASan: exit ${fuzz.code}, ${fuzzReports} reports`,
+  )
+  figures.push(
+    `AddressSanitizer (nightly \`-Zsanitizer=address\`, debug build, Node with gcc's libasan preloaded, leak detection off): the ava suite, ${tests} tests passed, ${failures} failed, in ${ava.seconds.toFixed(0)} s; the fuzzer, ${FUZZ_RUNS} cases per property, exit ${fuzz.code}; ${reports + fuzzReports} AddressSanitizer reports.`,
+  )
+}
+
+// --- Miri -------------------------------------------------------------------------------------
+const miri = await run('cargo', ['+nightly', 'miri', 'test', '--lib'], {
+  MIRIFLAGS: '-Zmiri-disable-isolation',
+})
+const passed = [
+  ...miri.output.matchAll(/test result: \w+\. (\d+) passed; (\d+) failed; (\d+) ignored/g),
+]
+const [, ok = '0', bad = '0', ignored = '0'] = passed.at(-1) ?? []
+check(miri.code === 0 && bad === '0', `Miri: ${ok} passed, ${bad} failed, ${ignored} ignored`)
+figures.push(
+  `Miri (\`cargo +nightly miri test --lib\`, every unit test: none calls into Node-API): ${ok} passed, ${bad} failed, ${ignored} ignored, in ${miri.seconds.toFixed(0)} s.`,
+)
+
+await record('sanitizers', {
+  ok: counts.failed === 0,
+  summary: 'run by hand, not in CI (it needs nightly with the miri and rust-src components):',
+  lines: figures,
+})
+finish('sanitizers', counts.passed, counts.failed)
