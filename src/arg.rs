@@ -119,7 +119,8 @@ pub fn expect_string(func: &str, arg: &str, value: &Unknown) -> Result<String> {
   Ok(unsafe { value.cast::<String>()? })
 }
 
-fn expect_type(func: &str, arg: &str, value: &Unknown, kind: ValueType) -> Result<()> {
+/// Checks that a value has the JS type `kind` (string or number), else `ERR_INVALID_ARG_TYPE`.
+pub fn expect_type(func: &str, arg: &str, value: &Unknown, kind: ValueType) -> Result<()> {
   if type_of(value)? == kind {
     return Ok(());
   }

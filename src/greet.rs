@@ -54,14 +54,7 @@ pub fn greet(env: &Env, name: Unknown) -> napi::Result<Utf16String> {
 
 /// Copies the name straight from the JS string into the greeting: one allocation, one copy.
 fn read_greeting(env: &Env, name: &Unknown) -> Result<Vec<u16>> {
-  if arg::type_of(name)? != ValueType::String {
-    return Err(Error::arg_type(
-      "greet",
-      "name",
-      "of type string",
-      &arg::describe(name),
-    ));
-  }
+  arg::expect_type("greet", "name", name, ValueType::String)?;
   let raw = name.value();
   let mut name_len = 0;
   // SAFETY: `name` is a string; a NULL buffer asks only for its length.
