@@ -3,7 +3,8 @@
 // --platform` generates (index.js, never edited by hand), re-exported whole, so `index.d.ts`
 // describes this module exactly and Node's CommonJS lexer still sees every named export.
 //
-// What it adds is the error when no binary fits this machine. The generated loader's message
+// What it adds: `sum` reads a JS array in JS before handing it to the native `sum` (see sum.cjs),
+// and the error when no binary fits this machine. The generated loader's message
 // blames an npm bug whatever happened; this one names the platform it detected, the package it
 // expected, the version installed and what to do, and keeps every individual load error as
 // `cause` (an AggregateError).
@@ -16,6 +17,7 @@ try {
   }
   throw noBinaryError(error)
 }
+module.exports.sum = require('./sum.cjs').withArrayFastPath(module.exports.sum)
 
 /** napi-rs's `<platform>-<arch>[-<abi>]` name for a Rust target triple (`.2.17` floor dropped). */
 function platformArchAbi(triple) {

@@ -215,3 +215,17 @@ test('value is read-only, instances are independent, and subclasses work', (t) =
   t.is(d.double(), 8)
   t.is(d.value, 8)
 })
+
+test('methods and the value getter sit on the prototype as a JS class puts them', (t) => {
+  for (const method of ['add', 'subtract', 'multiply', 'divide', 'reset']) {
+    const descriptor = Object.getOwnPropertyDescriptor(Calculator.prototype, method)!
+    t.like(descriptor, { enumerable: false, writable: true, configurable: true }, method)
+    t.is(typeof descriptor.value, 'function', method)
+    t.is(descriptor.value.name, method)
+  }
+  const value = Object.getOwnPropertyDescriptor(Calculator.prototype, 'value')!
+  t.like(value, { enumerable: false, configurable: true, set: undefined })
+  t.is(typeof value.get, 'function')
+  t.deepEqual(Object.keys(new Calculator(1)), [])
+  t.deepEqual({ ...new Calculator(1) }, {})
+})

@@ -1,7 +1,13 @@
+import { createRequire } from 'node:module'
+
 import test from 'ava'
 import fc from 'fast-check'
 
-import { sum } from '../index.js'
+// The native `sum` as the generated loader exports it (imported first: this binding keeps it),
+// and `sum` as users get it from the package's entry point, which reads arrays in JS first.
+import { sum as nativeSum } from '../index.js'
+
+const { sum } = createRequire(import.meta.url)('../main.cjs') as typeof import('../index.js')
 
 const INT32_MAX = 2 ** 31 - 1
 const INT32_MIN = -(2 ** 31)
@@ -177,4 +183,74 @@ test('error messages print numbers exactly as String(n) does', (t) => {
   )
   // An exact tie between two shortest forms: JS picks the even digit.
   t.throws(() => sum([782242619860259.25]), { message: /Received 782242619860259\.2$/ })
+})
+
+/** What a call does: its result, or the class, code and message of what it throws. */
+function outcome(f: typeof sum, input: unknown) {
+  try {
+    // @ts-expect-error any input
+    return { result: f(input) }
+  } catch (err) {
+    const { constructor, code, message } = err as Error & { code?: string }
+    return { threw: constructor.name, code, message }
+  }
+}
+
+test('the entry point reads arrays in JS but answers exactly as the native reader does', (t) => {
+  t.not(sum, nativeSum)
+  const element = fc.oneof(
+    { weight: 20, arbitrary: fc.integer({ min: INT32_MIN, max: INT32_MAX }) },
+    fc.constantFrom(2 ** 31, -(2 ** 31) - 1, 0.5, -0, NaN, Infinity, '1', null, undefined, 1n),
+    fc.double(),
+  )
+  fc.assert(
+    fc.property(fc.sparseArray(element, { maxLength: 100, noTrailingHole: true }), (values) => {
+      t.deepEqual(outcome(sum, values), outcome(nativeSum, values))
+    }),
+    { numRuns: 3000 },
+  )
+})
+
+test('arrays of any length are copied whole, with a bad element found wherever it is', (t) => {
+  // Around the first copy's size (4096), its growth, and the largest copy kept (65536).
+  for (const length of [4095, 4096, 4097, 16385, 65536, 65537, 300_000]) {
+    const values = Array.from({ length }, (_, i) => (i === length - 1 ? INT32_MAX : (i % 7) - 3))
+    t.is(sum(values), Number(reference(values)), `${length}`)
+    values[length - 1] = 0.5
+    t.throws(() => sum(values), {
+      code: 'ERR_OUT_OF_RANGE',
+      message: `sum: The value of "numbers[${length - 1}]" is out of range. It must be an integer. Received 0.5`,
+    })
+    delete values[length - 1]
+    t.throws(() => sum(values), {
+      code: 'ERR_INVALID_ARG_TYPE',
+      message: new RegExp(`"numbers\\[${length - 1}\\]".*an empty slot \\(hole\\)$`),
+    })
+  }
+})
+
+test('element getters run once, also when a later element is refused', (t) => {
+  let reads = 0
+  const input: unknown[] = [1, 2, 'three']
+  Object.defineProperty(input, 1, {
+    get() {
+      reads++
+      return 2
+    },
+  })
+  // @ts-expect-error elements must be numbers
+  t.throws(() => sum(input), { code: 'ERR_INVALID_ARG_TYPE', message: /"numbers\[2\]"/ })
+  t.is(reads, 1)
+  input[2] = 3
+  // @ts-expect-error the getter returns a number
+  t.is(sum(input), 6)
+  t.is(reads, 2)
+})
+
+test('a sum called from inside an element getter gets its own copy', (t) => {
+  const inner = Array.from({ length: 5000 }, (_, i) => i)
+  const outer: number[] = [1, 2, 3]
+  Object.defineProperty(outer, 1, { get: () => sum(inner) % 1000 })
+  t.is(sum(outer), 1 + (sum(inner) % 1000) + 3)
+  t.is(sum(inner), 4999 * 2500)
 })

@@ -8,6 +8,8 @@ import { fileURLToPath } from 'node:url'
 
 import { Bench } from 'tinybench'
 
+import { withArrayFastPath } from '../sum.cjs'
+
 export const ROOT = dirname(dirname(fileURLToPath(import.meta.url)))
 /** The published binary (what users get) and the bench build (same code + the raw floor). */
 export const PUBLISHED = join(ROOT, 'mylib.linux-x64-gnu.node')
@@ -30,6 +32,8 @@ export function loadBenchBuild() {
   )
   const module = { exports: {} }
   process.dlopen(module, BENCH_BUILD)
+  // As the package's entry point (main.cjs) does: arrays reach the native `sum` as Int32Arrays.
+  module.exports.sum = withArrayFastPath(module.exports.sum)
   return module.exports
 }
 

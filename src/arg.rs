@@ -5,7 +5,6 @@
 
 use std::ptr;
 
-use napi::bindgen_prelude::{FromNapiValue, Utf16String};
 use napi::{sys, Env, JsValue, Unknown, ValueType};
 
 use crate::error::{fmt_number, Error, Result};
@@ -102,13 +101,68 @@ pub fn optional_number(func: &str, arg: &str, value: &Unknown, default: f64) -> 
   expect_number(func, arg, value)
 }
 
+/// UTF-16 buffers up to this many code units live on the stack (see [`with_units`]).
+pub const STACK_UNITS: usize = 256;
+
+/// Runs `f` on a zeroed buffer of `len` UTF-16 code units: on the stack when it is short, else
+/// in one allocation.
+pub fn with_units<R>(len: usize, f: impl FnOnce(&mut [u16]) -> R) -> R {
+  let mut stack = [0u16; STACK_UNITS];
+  let mut heap: Vec<u16>;
+  let buffer: &mut [u16] = if len <= STACK_UNITS {
+    &mut stack[..len]
+  } else {
+    heap = vec![0u16; len];
+    &mut heap
+  };
+  f(buffer)
+}
+
+/// The length of a string in UTF-16 code units.
+pub fn utf16_len(env: &Env, func: &str, string: &Unknown) -> Result<usize> {
+  let raw = string.value();
+  let mut len = 0;
+  // SAFETY: `string` is a string; a NULL buffer asks only for its length.
+  let status =
+    unsafe { sys::napi_get_value_string_utf16(raw.env, raw.value, ptr::null_mut(), 0, &mut len) };
+  check(env, status, func)?;
+  Ok(len)
+}
+
+/// Copies a string's UTF-16 code units into `buffer`, which must hold them and one unit more
+/// (Node-API's terminating NUL goes there); returns how many it copied.
+pub fn read_utf16(env: &Env, func: &str, string: &Unknown, buffer: &mut [u16]) -> Result<usize> {
+  let raw = string.value();
+  let mut written = 0;
+  // SAFETY: Node-API writes at most `buffer.len()` units, NUL included.
+  let status = unsafe {
+    sys::napi_get_value_string_utf16(
+      raw.env,
+      raw.value,
+      buffer.as_mut_ptr(),
+      buffer.len(),
+      &mut written,
+    )
+  };
+  check(env, status, func)?;
+  Ok(written)
+}
+
 /// Reads a string as its exact UTF-16 code units (lone surrogates included), after checking
-/// that the value is one.
-pub fn expect_utf16(func: &str, arg: &str, value: &Unknown) -> Result<Utf16String> {
+/// that the value is one, and runs `f` on them (without an allocation for a short string).
+pub fn with_utf16<R>(
+  env: &Env,
+  func: &str,
+  arg: &str,
+  value: &Unknown,
+  f: impl FnOnce(&[u16]) -> R,
+) -> Result<R> {
   expect_type(func, arg, value, ValueType::String)?;
-  let raw = value.value();
-  // SAFETY: the value was checked to be a string.
-  Ok(unsafe { Utf16String::from_napi_value(raw.env, raw.value)? })
+  let len = utf16_len(env, func, value)?;
+  with_units(len + 1, |buffer| {
+    let written = read_utf16(env, func, value, buffer)?;
+    Ok(f(&buffer[..written]))
+  })
 }
 
 /// Reads a string as UTF-8 (lone surrogates become U+FFFD, as the WHATWG URL parser would do),

@@ -9,9 +9,6 @@
 //!
 //! Errors here are minimal (a thrown `TypeError` without a code): the floor measures the
 //! success path.
-// napi-rs registers `module_exports` hooks in non-test builds only, so in `cargo test` all of
-// this is unused.
-#![cfg_attr(test, allow(dead_code))]
 
 use std::ffi::c_void;
 use std::ptr;
@@ -164,10 +161,9 @@ fn function(
 }
 
 /// Adds the floor functions to the module's exports.
-#[napi(module_exports)]
-pub fn register_bench_floor(mut exports: Object, env: Env) -> napi::Result<()> {
-  let noop = function(&env, c"rawNoop", Some(raw_noop))?;
-  let greet = function(&env, c"rawGreet", Some(raw_greet))?;
+pub fn export(env: &Env, exports: &mut Object) -> napi::Result<()> {
+  let noop = function(env, c"rawNoop", Some(raw_noop))?;
+  let greet = function(env, c"rawGreet", Some(raw_greet))?;
   let add = sys::napi_property_descriptor {
     utf8name: c"add".as_ptr(),
     name: ptr::null_mut(),

@@ -1,12 +1,14 @@
 //! `Calculator`: a running IEEE-754 double that never holds NaN or ±Infinity.
 
-use napi::bindgen_prelude::{
-  Function, FunctionCallContext, JsObjectValue, Object, This, ToNapiValue, TypeTag,
-  ValidateNapiValue,
-};
+use std::cell::RefCell;
+use std::collections::HashSet;
+use std::hash::{BuildHasherDefault, Hasher};
+
+use napi::bindgen_prelude::{Function, JsObjectValue, Object, This, TypeTag, ValidateNapiValue};
 use napi::{sys, Env, JsValue, Unknown, ValueType};
 
 use crate::arg;
+use crate::callback::{self, to_js, Body, Property};
 use crate::error::{fmt_number, Error, IntoNapi, Result};
 
 /// The four operations, named as the JS methods are.
@@ -170,28 +172,39 @@ impl Calculator {
   }
 
   /// The Calculator wrapped by a receiver that napi-rs has not unwrapped: the `value` getter and
-  /// the method guards check their receiver themselves so that a foreign `this` is a
-  /// `TypeError` (`ERR_INVALID_THIS`), not napi-rs's generic `Error`.
+  /// the methods check their receiver themselves so that a foreign `this` is a `TypeError`
+  /// (`ERR_INVALID_THIS`), not napi-rs's generic `Error`.
+  ///
+  /// The proof is the class's type tag, which napi-rs stamps only on objects it has wrapped with
+  /// a boxed `Calculator`. Reading it is a second private-property lookup after the unwrap — as
+  /// much work again as the whole of a raw method call — so each verified Calculator's address
+  /// is remembered in [`VERIFIED`] until it is dropped, and later calls on it do only the unwrap.
   fn receiver(func: &str, this: &Unknown) -> Result<*mut Calculator> {
     let raw = this.value();
+    let mut wrapped = std::ptr::null_mut();
+    // SAFETY: a plain Node-API query; it fails, without an exception, for a value that is not
+    // an object or wraps nothing.
+    let unwrapped = unsafe { sys::napi_unwrap(raw.env, raw.value, &mut wrapped) }
+      == sys::Status::napi_ok
+      && !wrapped.is_null();
+    let address = wrapped as usize;
+    if unwrapped && VERIFIED.with(|verified| verified.borrow().contains(&address)) {
+      return Ok(wrapped.cast());
+    }
     let tag = <Calculator as TypeTag>::type_tag();
     let mut tagged = false;
-    let mut wrapped = std::ptr::null_mut();
-    // SAFETY: plain Node-API queries; a non-object receiver makes them fail, not crash.
-    let found = unsafe {
-      sys::napi_check_object_type_tag(raw.env, raw.value, &tag, &mut tagged) == sys::Status::napi_ok
-        && tagged
-        && sys::napi_unwrap(raw.env, raw.value, &mut wrapped) == sys::Status::napi_ok
-        && !wrapped.is_null()
-    };
-    if !found {
+    // SAFETY: as above.
+    let tagged = unwrapped
+      && unsafe { sys::napi_check_object_type_tag(raw.env, raw.value, &tag, &mut tagged) }
+        == sys::Status::napi_ok
+      && tagged;
+    if !tagged {
       return Err(Error::InvalidThis(format!(
         "{func}: Value of \"this\" must be of type Calculator. Received {}",
         arg::describe(this)
       )));
     }
-    // napi-rs stamps this class's type tag only on objects it has wrapped with a boxed
-    // `Calculator`, so the wrapped pointer is one.
+    VERIFIED.with(|verified| verified.borrow_mut().insert(address));
     Ok(wrapped.cast())
   }
 
@@ -208,6 +221,53 @@ impl Calculator {
       .and_then(|n| apply(self.value, op, n))
       .into_napi(env)?;
     Ok(self.value)
+  }
+}
+
+impl Drop for Calculator {
+  /// Forgets the address before the memory is freed, so that it can never vouch for whatever is
+  /// allocated there next. (During a thread's exit the set may already be gone: nothing to do.)
+  fn drop(&mut self) {
+    let address = std::ptr::from_mut(self) as usize;
+    let _ = VERIFIED.try_with(|verified| verified.borrow_mut().remove(&address));
+  }
+}
+
+thread_local! {
+  /// The addresses of this thread's live Calculators that [`Calculator::receiver`] has verified
+  /// by their type tag. A foreign object cannot wrap one of these addresses: the pointer was
+  /// allocated by napi-rs for a Calculator, and is removed before it is freed.
+  static VERIFIED: RefCell<HashSet<usize, BuildHasherDefault<AddressHasher>>> =
+    RefCell::default();
+}
+
+/// Hashes a heap address with one folded multiplication (the high and low halves of a 128-bit
+/// product, XORed): fast, and every bit of the hash depends on every bit of the address, so the
+/// zero low bits that aligned allocations share do not crowd the table.
+#[derive(Default)]
+struct AddressHasher(u64);
+
+/// 2^64 divided by the golden ratio.
+const FIBONACCI: u64 = 0x9E37_79B9_7F4A_7C15;
+
+impl Hasher for AddressHasher {
+  fn finish(&self) -> u64 {
+    self.0
+  }
+
+  fn write(&mut self, bytes: &[u8]) {
+    for &byte in bytes {
+      self.write_u64(u64::from(byte));
+    }
+  }
+
+  fn write_u64(&mut self, n: u64) {
+    let product = u128::from(self.0 ^ n) * u128::from(FIBONACCI);
+    self.0 = (product >> 64) as u64 ^ product as u64;
+  }
+
+  fn write_usize(&mut self, n: usize) {
+    self.write_u64(n as u64);
   }
 }
 
@@ -238,60 +298,78 @@ fn require_new(this: &Unknown) -> Result<()> {
   Ok(())
 }
 
-/// The methods of `Calculator.prototype` that [`guard_methods`] replaces: `None` is `reset`.
-#[cfg_attr(test, allow(dead_code))] // used by `guard_methods` alone
-const GUARDED: [(&str, Option<Op>); 5] = [
-  ("add", Some(Op::Add)),
-  ("subtract", Some(Op::Subtract)),
-  ("multiply", Some(Op::Multiply)),
-  ("divide", Some(Op::Divide)),
-  ("reset", None),
-];
+/// Runs a `Calculator.prototype` method for JS: `None` is `reset`.
+fn call_method(env: &Env, op: Option<Op>, this: &Unknown, arg: &Unknown) -> napi::Result<f64> {
+  let func = op.map_or("Calculator.reset", Op::method);
+  let calc = Calculator::receiver(func, this).into_napi(env)?;
+  // SAFETY: `receiver` returned the live Calculator wrapped by `this`. JS is single-threaded and
+  // the method body runs no JS, so no other reference to it is live meanwhile.
+  let calc = unsafe { &mut *calc };
+  match op {
+    Some(op) => calc.update(env, op, arg),
+    None => calc.set(env, arg),
+  }
+}
 
-/// Replaces each method napi-rs defined on `Calculator.prototype` with a guard that checks its
-/// receiver as the `value` getter does, then runs the same method body.
+const ADD: Body<1> = |env, this, [n]| to_js(env, call_method(env, Some(Op::Add), &this, &n)?);
+const SUBTRACT: Body<1> =
+  |env, this, [n]| to_js(env, call_method(env, Some(Op::Subtract), &this, &n)?);
+const MULTIPLY: Body<1> =
+  |env, this, [n]| to_js(env, call_method(env, Some(Op::Multiply), &this, &n)?);
+const DIVIDE: Body<1> = |env, this, [n]| to_js(env, call_method(env, Some(Op::Divide), &this, &n)?);
+const RESET: Body<1> = |env, this, [value]| to_js(env, call_method(env, None, &this, &value)?);
+const VALUE: Body<0> = |env, this, []| to_js(env, Calculator::value(env, This::from(this))?);
+
+/// Replaces the methods and the `value` getter napi-rs defined on `Calculator.prototype` with
+/// raw callbacks (see `callback`) that check their receiver themselves.
 ///
 /// napi-rs unwraps `&mut self` before a method body runs, so a method cannot check its own
 /// receiver: a foreign `this` was refused by V8's method signature on Node (`TypeError:
 /// Illegal invocation`) but by napi-rs itself on Bun and Deno, which do not enforce that
-/// signature (a plain `Error`, code `InvalidArg`). With the guards it is a `TypeError` with
-/// `ERR_INVALID_THIS` on every runtime. The `#[napi]` methods above still declare the API (and
-/// its types); runs after the classes are registered, once per environment.
-#[cfg_attr(test, allow(dead_code))] // napi-rs registers the hook in non-test builds only
-#[napi(module_exports)]
-pub fn guard_methods(exports: Object, env: Env) -> napi::Result<()> {
+/// signature (a plain `Error`, code `InvalidArg`). Here it is a `TypeError` with
+/// `ERR_INVALID_THIS` on every runtime, and each call skips napi-rs's per-call glue. The
+/// `#[napi]` methods above still declare the API (and its types).
+pub fn export(env: &Env, exports: &Object) -> napi::Result<()> {
   let class: Function = exports.get_named_property("Calculator")?;
-  let mut prototype: Object = class.get_named_property("prototype")?;
-  for (name, op) in GUARDED {
-    let func = format!("Calculator.{name}");
-    let guard: Function<Unknown, f64> =
-      env.create_function_from_closure(name, move |ctx: FunctionCallContext| {
-        let env = &*ctx.env;
-        let this: Unknown = ctx.this()?;
-        let arg: Unknown = match ctx.length() {
-          // SAFETY: a live `undefined` of this environment.
-          0 => unsafe {
-            Unknown::from_raw_unchecked(env.raw(), ToNapiValue::to_napi_value(env.raw(), ())?)
-          },
-          _ => ctx.get(0)?,
-        };
-        let calc = Calculator::receiver(&func, &this).into_napi(env)?;
-        // SAFETY: `receiver` returned the live Calculator wrapped by `this`. JS is single-threaded
-        // and the method body runs no JS, so no other reference to it is live meanwhile.
-        let calc = unsafe { &mut *calc };
-        match op {
-          Some(op) => calc.update(env, op, &arg),
-          None => calc.set(env, &arg),
-        }
-      })?;
-    prototype.set_named_property(name, guard)?;
-  }
-  Ok(())
+  let prototype: Unknown = class.get_named_property("prototype")?;
+  callback::define(
+    env,
+    &prototype,
+    &[
+      Property::method(c"add", &ADD),
+      Property::method(c"subtract", &SUBTRACT),
+      Property::method(c"multiply", &MULTIPLY),
+      Property::method(c"divide", &DIVIDE),
+      Property::method(c"reset", &RESET),
+      Property::getter(c"value", &VALUE),
+    ],
+  )
 }
 
 #[cfg(test)]
 mod tests {
   use super::*;
+
+  #[test]
+  fn a_dropped_calculator_is_forgotten() {
+    let calc = Box::new(Calculator { value: 1.0 });
+    let address = std::ptr::from_ref(&*calc) as usize;
+    VERIFIED.with(|verified| verified.borrow_mut().insert(address));
+    drop(calc);
+    assert!(!VERIFIED.with(|verified| verified.borrow().contains(&address)));
+  }
+
+  #[test]
+  fn aligned_addresses_spread_over_the_table() {
+    use std::hash::BuildHasher;
+    let hasher = BuildHasherDefault::<AddressHasher>::default();
+    // 1024 allocations 16 bytes apart: their hashes' low 10 bits (a 1024-bucket table) should
+    // look random, which leaves about 1024 × (1 - 1/e) ≈ 647 buckets in use.
+    let buckets: HashSet<u64> = (0..1024usize)
+      .map(|i| hasher.hash_one(0x7f00_0000_0000 + 16 * i) & 1023)
+      .collect();
+    assert!(buckets.len() > 560, "{}", buckets.len());
+  }
 
   #[test]
   fn arithmetic_is_ieee_754() {

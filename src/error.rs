@@ -8,6 +8,8 @@ use std::ptr;
 
 use napi::{sys, Env, JsValue, Status, Unknown};
 
+use crate::callback;
+
 /// Everything that can go wrong in mylib.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -278,18 +280,7 @@ fn create<'env>(
   let descriptors: Vec<sys::napi_property_descriptor> = names
     .iter()
     .zip(&values)
-    .map(|(name, &value)| sys::napi_property_descriptor {
-      utf8name: name.as_ptr(),
-      name: ptr::null_mut(),
-      method: None,
-      getter: None,
-      setter: None,
-      value,
-      attributes: sys::PropertyAttributes::writable
-        | sys::PropertyAttributes::enumerable
-        | sys::PropertyAttributes::configurable,
-      data: ptr::null_mut(),
-    })
+    .map(|(name, &value)| callback::data_property(name, value))
     .collect();
   // SAFETY: `error` is a fresh object; the descriptors point at live names and values.
   let status =

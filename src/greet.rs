@@ -2,10 +2,11 @@
 
 use std::ptr;
 
-use napi::bindgen_prelude::Utf16String;
+use napi::bindgen_prelude::Object;
 use napi::{sys, Env, JsValue, Unknown, ValueType};
 
 use crate::arg;
+use crate::callback::{self, Body, Property};
 use crate::error::{Error, IntoNapi, Result};
 
 /// V8's maximum string length in UTF-16 code units on 64-bit platforms (`String::kMaxLength`,
@@ -15,28 +16,31 @@ pub const MAX_STRING_LENGTH: usize = (1 << 29) - 24;
 const PREFIX: &str = "Hello, ";
 const SUFFIX: &str = "!";
 
-/// `Hello, ${name}!` over UTF-16 code units, exactly as the JS template literal builds it, for a
-/// name of `name_len` code units, in one allocation. `fill` writes the name into the slice it is
-/// given, which has one spare unit at the end (where Node-API puts its terminating NUL; the `!`
-/// goes there afterwards).
-pub fn greeting_with(
+/// Builds `Hello, ${name}!` over UTF-16 code units, exactly as the JS template literal builds
+/// it, for a name of `name_len` code units, and hands it to `finish`. `fill` writes the name into
+/// the slice it is given, which has one spare unit at the end (where Node-API puts its
+/// terminating NUL; the `!` goes there afterwards). A short greeting lives on the stack; a longer
+/// one takes one allocation.
+pub fn with_greeting<R>(
   name_len: usize,
   fill: impl FnOnce(&mut [u16]) -> Result<()>,
-) -> Result<Vec<u16>> {
+  finish: impl FnOnce(&[u16]) -> R,
+) -> Result<R> {
   let len = greeting_length(name_len)?;
-  let prefix_len = PREFIX.len();
-  let mut out = vec![0u16; len];
-  for (slot, unit) in out.iter_mut().zip(PREFIX.encode_utf16()) {
-    *slot = unit;
-  }
-  fill(&mut out[prefix_len..])?;
-  for (slot, unit) in out[prefix_len + name_len..]
-    .iter_mut()
-    .zip(SUFFIX.encode_utf16())
-  {
-    *slot = unit;
-  }
-  Ok(out)
+  arg::with_units(len, |out| {
+    let prefix_len = PREFIX.len();
+    for (slot, unit) in out.iter_mut().zip(PREFIX.encode_utf16()) {
+      *slot = unit;
+    }
+    fill(&mut out[prefix_len..])?;
+    for (slot, unit) in out[prefix_len + name_len..]
+      .iter_mut()
+      .zip(SUFFIX.encode_utf16())
+    {
+      *slot = unit;
+    }
+    Ok(finish(out))
+  })
 }
 
 /// Returns `` `Hello, ${name}!` `` — exactly what the JS template literal returns, for every
@@ -45,39 +49,47 @@ pub fn greeting_with(
 /// @throws {TypeError} `ERR_INVALID_ARG_TYPE` when `name` is not a string.
 /// @throws {RangeError} `ERR_STRING_TOO_LONG` when the greeting would exceed the engine's
 /// maximum string length.
-#[napi(catch_unwind, ts_args_type = "name: string")]
-pub fn greet(env: &Env, name: Unknown) -> napi::Result<Utf16String> {
-  read_greeting(env, &name)
-    .map(Utf16String::from)
-    .into_napi(env)
+#[napi(catch_unwind, ts_args_type = "name: string", ts_return_type = "string")]
+pub fn greet<'env>(env: &'env Env, name: Unknown<'env>) -> napi::Result<Unknown<'env>> {
+  read_greeting(env, &name).into_napi(env)
 }
 
-/// Copies the name straight from the JS string into the greeting: one allocation, one copy.
-fn read_greeting(env: &Env, name: &Unknown) -> Result<Vec<u16>> {
+/// [`greet`] as JS calls it: the same function, without napi-rs's per-call glue (see
+/// `callback`).
+const GREET: Body<1> = |env, _this, [name]| Ok(greet(env, name)?.value().value);
+
+/// Replaces the `greet` napi-rs exported with [`GREET`].
+pub fn export(env: &Env, exports: &Object) -> napi::Result<()> {
+  callback::define(env, exports, &[Property::function(c"greet", &GREET)])
+}
+
+/// Copies the name straight from the JS string into the greeting, and the greeting into a new
+/// JS string: two copies, no allocation for a short name.
+fn read_greeting<'env>(env: &'env Env, name: &Unknown) -> Result<Unknown<'env>> {
   arg::expect_type("greet", "name", name, ValueType::String)?;
-  let raw = name.value();
-  let mut name_len = 0;
-  // SAFETY: `name` is a string; a NULL buffer asks only for its length.
-  let status = unsafe {
-    sys::napi_get_value_string_utf16(raw.env, raw.value, ptr::null_mut(), 0, &mut name_len)
+  let name_len = arg::utf16_len(env, "greet", name)?;
+  let fill = |slot: &mut [u16]| {
+    // `slot` holds `name_len + 1` units: the name and Node-API's terminating NUL.
+    let written = arg::read_utf16(env, "greet", name, slot)?;
+    debug_assert_eq!(written, name_len);
+    Ok(())
   };
-  arg::check(env, status, "greet")?;
-  greeting_with(name_len, |slot| {
-    let mut written = 0;
-    // SAFETY: `slot` holds `name_len + 1` units: the name and Node-API's terminating NUL.
+  let create = |greeting: &[u16]| {
+    let mut result = ptr::null_mut();
+    // SAFETY: `greeting` is a live slice of its stated length (at most MAX_STRING_LENGTH).
     let status = unsafe {
-      sys::napi_get_value_string_utf16(
-        raw.env,
-        raw.value,
-        slot.as_mut_ptr(),
-        slot.len(),
-        &mut written,
+      sys::napi_create_string_utf16(
+        env.raw(),
+        greeting.as_ptr(),
+        greeting.len() as isize,
+        &mut result,
       )
     };
     arg::check(env, status, "greet")?;
-    debug_assert_eq!(written, name_len);
-    Ok(())
-  })
+    // SAFETY: a string just created in this environment.
+    Ok(unsafe { Unknown::from_raw_unchecked(env.raw(), result) })
+  };
+  with_greeting(name_len, fill, create)?
 }
 
 /// The length of the greeting for a name of `name_len` code units, if the engine can hold it.
@@ -100,10 +112,11 @@ mod tests {
   }
 
   fn greeting(name: &[u16]) -> Result<Vec<u16>> {
-    greeting_with(name.len(), |slot| {
+    let fill = |slot: &mut [u16]| {
       slot[..name.len()].copy_from_slice(name);
       Ok(())
-    })
+    };
+    with_greeting(name.len(), fill, <[u16]>::to_vec)
   }
 
   #[test]
@@ -111,6 +124,18 @@ mod tests {
     assert_eq!(greeting(&utf16("Ada")).unwrap(), utf16("Hello, Ada!"));
     assert_eq!(greeting(&[]).unwrap(), utf16("Hello, !"));
     assert_eq!(greeting(&utf16("🦀\0x")).unwrap(), utf16("Hello, 🦀\0x!"));
+  }
+
+  #[test]
+  fn greets_on_the_stack_and_on_the_heap_alike() {
+    // Greetings of STACK_UNITS - 1 ..= STACK_UNITS + 1 units straddle the two buffers.
+    for name_len in arg::STACK_UNITS - 9..=arg::STACK_UNITS - 7 {
+      let name: Vec<u16> = (0..name_len).map(|i| 0xD800 + i as u16).collect();
+      let mut expected = utf16("Hello, ");
+      expected.extend_from_slice(&name);
+      expected.extend(utf16("!"));
+      assert_eq!(greeting(&name).unwrap(), expected, "{name_len}");
+    }
   }
 
   #[test]

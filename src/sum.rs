@@ -2,9 +2,11 @@
 
 use std::ptr;
 
+use napi::bindgen_prelude::Object;
 use napi::{sys, Env, JsValue, Unknown, ValueType};
 
 use crate::arg;
+use crate::callback::{self, to_js, Body, Property};
 use crate::error::{Error, IntoNapi, Result};
 
 const FUNC: &str = "sum";
@@ -54,6 +56,15 @@ pub fn to_number(total: i128) -> Result<f64> {
 #[napi(catch_unwind, ts_args_type = "numbers: number[] | Int32Array")]
 pub fn sum(env: &Env, numbers: Unknown) -> napi::Result<f64> {
   total(env, &numbers).and_then(to_number).into_napi(env)
+}
+
+/// [`sum`] as JS calls it, without napi-rs's per-call glue (see `callback`). The package's entry
+/// point hands it arrays as Int32Arrays (see sum.cjs).
+const SUM: Body<1> = |env, _this, [numbers]| to_js(env, sum(env, numbers)?);
+
+/// Replaces the `sum` napi-rs exported with [`SUM`].
+pub fn export(env: &Env, exports: &Object) -> napi::Result<()> {
+  callback::define(env, exports, &[Property::function(c"sum", &SUM)])
 }
 
 fn total(env: &Env, numbers: &Unknown) -> Result<i128> {

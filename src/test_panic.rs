@@ -3,7 +3,10 @@
 //! and checks that each kind of entry point turns a Rust panic into a catchable JS error instead
 //! of aborting the process. They use the same `#[napi(catch_unwind)]` as every real export.
 
+use napi::bindgen_prelude::Object;
 use napi::Env;
+
+use crate::callback::{self, Body, Property};
 
 /// Panics with `message`, from a plain exported function.
 #[napi(catch_unwind)]
@@ -60,4 +63,18 @@ impl TestPanicker {
     }
     Ok(false)
   }
+}
+
+/// Panics with its argument's type, from a raw callback (`callback::trampoline`), the way the
+/// synchronous real exports are called.
+const PANIC_RAW: Body<1> =
+  |_, _, [value]| panic!("panic in a raw callback ({:?})", value.get_type());
+
+/// Adds `testPanicRaw` to the exports.
+pub fn export(env: &Env, exports: &Object) -> napi::Result<()> {
+  callback::define(
+    env,
+    exports,
+    &[Property::function(c"testPanicRaw", &PANIC_RAW)],
+  )
 }

@@ -1,9 +1,12 @@
 //! `createUser`: a validated user record as a plain JS object.
 
-use napi::bindgen_prelude::Utf16String;
-use napi::{Env, Unknown};
+use std::ptr;
+
+use napi::bindgen_prelude::{Object, Utf16String};
+use napi::{check_status, sys, Env, JsValue, Unknown};
 
 use crate::arg;
+use crate::callback::{self, Body, Property};
 use crate::error::{fmt_string, Error, IntoNapi, Result};
 
 const FUNC: &str = "createUser";
@@ -82,28 +85,26 @@ fn is_label(label: &[u16]) -> bool {
   }
 }
 
-/// Validates the three fields and builds the record.
-pub fn user(id: f64, name: Utf16String, email: Utf16String) -> Result<User> {
+/// Validates the three fields of a record; returns the id.
+pub fn check_user(id: f64, name: &[u16], email: &[u16]) -> Result<u32> {
   let id = check_id(id)?;
-  if is_blank(&name) {
+  if is_blank(name) {
     return Err(Error::arg_value(
       FUNC,
       "name",
       "must not be empty or only whitespace",
-      &fmt_string(&String::from_utf16_lossy(&name)),
+      &fmt_string(&String::from_utf16_lossy(name)),
     ));
   }
-  if !is_valid_email(&email) {
+  if !is_valid_email(email) {
     return Err(Error::arg_value(
       FUNC,
       "email",
       "must be a valid e-mail address",
-      &fmt_string(&String::from_utf16_lossy(&email)),
+      &fmt_string(&String::from_utf16_lossy(email)),
     ));
   }
-  // A valid address is ASCII, so this conversion is lossless.
-  let email = String::from_utf16_lossy(&email);
-  Ok(User { id, name, email })
+  Ok(id)
 }
 
 /// Creates a user record `{ id, name, email }`.
@@ -115,16 +116,71 @@ pub fn user(id: f64, name: Utf16String, email: Utf16String) -> Result<User> {
 /// not a string.
 /// @throws {RangeError} `ERR_OUT_OF_RANGE` when `id` is not an integer in 0..=4294967295.
 /// @throws {TypeError} `ERR_INVALID_ARG_VALUE` when `name` is blank or `email` is not valid.
-#[napi(catch_unwind, ts_args_type = "id: number, name: string, email: string")]
-pub fn create_user(env: &Env, id: Unknown, name: Unknown, email: Unknown) -> napi::Result<User> {
-  read_user(&id, &name, &email).into_napi(env)
+#[napi(
+  catch_unwind,
+  ts_args_type = "id: number, name: string, email: string",
+  ts_return_type = "User"
+)]
+pub fn create_user<'env>(
+  env: &'env Env,
+  id: Unknown<'env>,
+  name: Unknown<'env>,
+  email: Unknown<'env>,
+) -> napi::Result<Unknown<'env>> {
+  let id = read_user(env, &id, &name, &email).into_napi(env)?;
+  // The strings go into the record as they came: checked, never copied.
+  record(env, id, name.value().value, email.value().value)
 }
 
-fn read_user(id: &Unknown, name: &Unknown, email: &Unknown) -> Result<User> {
+/// [`create_user`] as JS calls it, without napi-rs's per-call glue (see `callback`).
+const CREATE_USER: Body<3> =
+  |env, _this, [id, name, email]| Ok(create_user(env, id, name, email)?.value().value);
+
+/// Replaces the `createUser` napi-rs exported with [`CREATE_USER`].
+pub fn export(env: &Env, exports: &Object) -> napi::Result<()> {
+  callback::define(
+    env,
+    exports,
+    &[Property::function(c"createUser", &CREATE_USER)],
+  )
+}
+
+fn read_user(env: &Env, id: &Unknown, name: &Unknown, email: &Unknown) -> Result<u32> {
   let id = arg::expect_number(FUNC, "id", id)?;
-  let name = arg::expect_utf16(FUNC, "name", name)?;
-  let email = arg::expect_utf16(FUNC, "email", email)?;
-  user(id, name, email)
+  arg::with_utf16(env, FUNC, "name", name, |name| {
+    arg::with_utf16(env, FUNC, "email", email, |email| {
+      check_user(id, name, email)
+    })?
+  })?
+}
+
+/// The plain object `{ id, name, email }`, its properties defined in that order in one call.
+fn record(
+  env: &Env,
+  id: u32,
+  name: sys::napi_value,
+  email: sys::napi_value,
+) -> napi::Result<Unknown<'_>> {
+  let raw = env.raw();
+  let mut object = ptr::null_mut();
+  let mut id_value = ptr::null_mut();
+  // SAFETY: plain Node-API calls on live values of this environment; the names are C strings.
+  unsafe {
+    check_status!(sys::napi_create_object(raw, &mut object))?;
+    check_status!(sys::napi_create_uint32(raw, id, &mut id_value))?;
+    let properties = [
+      callback::data_property(c"id", id_value),
+      callback::data_property(c"name", name),
+      callback::data_property(c"email", email),
+    ];
+    check_status!(sys::napi_define_properties(
+      raw,
+      object,
+      properties.len(),
+      properties.as_ptr()
+    ))?;
+    Ok(Unknown::from_raw_unchecked(raw, object))
+  }
 }
 
 #[cfg(test)]
@@ -192,18 +248,17 @@ mod tests {
   }
 
   #[test]
-  fn builds_or_names_the_bad_field() {
-    let built = user(7.0, utf16(" Ada ").into(), utf16("ada@example.com").into()).unwrap();
+  fn checks_or_names_the_bad_field() {
     assert_eq!(
-      (built.id, &*built.name, built.email.as_str()),
-      (7, &utf16(" Ada ")[..], "ada@example.com")
+      check_user(7.0, &utf16(" Ada "), &utf16("ada@example.com")).unwrap(),
+      7
     );
-    let err = user(7.0, utf16("  ").into(), utf16("a@b").into()).unwrap_err();
+    let err = check_user(7.0, &utf16("  "), &utf16("a@b")).unwrap_err();
     assert!(
       matches!(&err, Error::InvalidArgValue(m) if m.contains("'name'")),
       "{err}"
     );
-    let err = user(7.0, utf16("A").into(), utf16("nope").into()).unwrap_err();
+    let err = check_user(7.0, &utf16("A"), &utf16("nope")).unwrap_err();
     assert!(
       matches!(&err, Error::InvalidArgValue(m) if m.contains("'email'")),
       "{err}"

@@ -1,0 +1,192 @@
+//! Hot exports called by Node-API directly, without napi-rs's per-call glue.
+//!
+//! napi-rs wraps each `#[napi]` function in per-call bookkeeping (its native-borrow scopes: thread
+//! local stacks pushed and popped on every call) that `npm run bench` measured at about 80 ns a
+//! call — twice the whole work of `greet`. The synchronous exports therefore keep their `#[napi]`
+//! declaration, which is what generates their TypeScript types and JSDoc, and a `module_exports`
+//! hook swaps the generated function for one made here: the same Rust body behind [`trampoline`],
+//! which reads the arguments, catches panics and throws errors exactly as napi-rs does.
+
+use std::ffi::{c_void, CStr};
+use std::{panic, ptr};
+
+use napi::bindgen_prelude::{panic_to_error, JsError, ToNapiValue};
+use napi::{check_status, sys, Env, JsValue, Unknown};
+
+/// The body of a raw export: `this` and the first `N` arguments (missing ones are `undefined`,
+/// extra ones are ignored). It returns the JS result, or an error to throw; an error whose JS
+/// exception is already pending (see `error::IntoNapi`) is left as it is.
+pub type Body<const N: usize> =
+  for<'env> fn(&'env Env, Unknown<'env>, [Unknown<'env>; N]) -> napi::Result<sys::napi_value>;
+
+/// `value` as a JS value, for a body's result.
+pub fn to_js<T: ToNapiValue>(env: &Env, value: T) -> napi::Result<sys::napi_value> {
+  // SAFETY: the environment of the current call.
+  unsafe { T::to_napi_value(env.raw(), value) }
+}
+
+/// The C callback behind every raw export; the callback's data is the `&'static Body<N>` to run.
+unsafe extern "C" fn trampoline<const N: usize>(
+  raw_env: sys::napi_env,
+  info: sys::napi_callback_info,
+) -> sys::napi_value {
+  let env = Env::from_raw(raw_env);
+  let result = panic::catch_unwind(|| {
+    let mut argv = [ptr::null_mut(); N];
+    let mut argc = N;
+    let mut this = ptr::null_mut();
+    let mut data = ptr::null_mut();
+    // SAFETY: the arguments of the current call; Node-API fills missing ones with `undefined`.
+    check_status!(unsafe {
+      sys::napi_get_cb_info(
+        raw_env,
+        info,
+        &mut argc,
+        argv.as_mut_ptr(),
+        &mut this,
+        &mut data,
+      )
+    })?;
+    // SAFETY: `define` registered this trampoline with a `&'static Body<N>` as its data.
+    let body = unsafe { *data.cast::<Body<N>>() };
+    // SAFETY: live values of this call, in this environment.
+    let (this, args) = unsafe {
+      (
+        Unknown::from_raw_unchecked(raw_env, this),
+        argv.map(|value| Unknown::from_raw_unchecked(raw_env, value)),
+      )
+    };
+    body(&env, this, args)
+  })
+  .map_err(panic_to_error)
+  .and_then(|result| result);
+  result.unwrap_or_else(|err| {
+    // SAFETY: the environment of the current call.
+    unsafe { JsError::from(err).throw_into(raw_env) };
+    ptr::null_mut()
+  })
+}
+
+/// A property of `target` to define with [`define`].
+pub struct Property {
+  name: &'static CStr,
+  callback: sys::napi_callback,
+  body: *mut c_void,
+  getter: bool,
+  attributes: sys::napi_property_attributes,
+}
+
+impl Property {
+  fn new<const N: usize>(
+    name: &'static CStr,
+    body: &'static Body<N>,
+    getter: bool,
+    attributes: sys::napi_property_attributes,
+  ) -> Self {
+    Property {
+      name,
+      callback: Some(trampoline::<N>),
+      body: ptr::from_ref(body).cast_mut().cast(),
+      getter,
+      attributes,
+    }
+  }
+
+  /// A plain function: writable, configurable and, as napi-rs makes exports, enumerable.
+  pub fn function<const N: usize>(name: &'static CStr, body: &'static Body<N>) -> Self {
+    Property::new(
+      name,
+      body,
+      false,
+      sys::PropertyAttributes::writable
+        | sys::PropertyAttributes::enumerable
+        | sys::PropertyAttributes::configurable,
+    )
+  }
+
+  /// A class method: writable and configurable, not enumerable (as a JS `class` makes them).
+  pub fn method<const N: usize>(name: &'static CStr, body: &'static Body<N>) -> Self {
+    Property::new(
+      name,
+      body,
+      false,
+      sys::PropertyAttributes::writable | sys::PropertyAttributes::configurable,
+    )
+  }
+
+  /// A read-only accessor: configurable, not enumerable (as a JS `class` makes them).
+  pub fn getter(name: &'static CStr, body: &'static Body<0>) -> Self {
+    Property::new(name, body, true, sys::PropertyAttributes::configurable)
+  }
+
+  /// The Node-API descriptor: a getter, or a function named `name` (Node-API would leave a
+  /// method's `name` empty).
+  fn descriptor(&self, env: &Env) -> napi::Result<sys::napi_property_descriptor> {
+    let mut descriptor = sys::napi_property_descriptor {
+      utf8name: self.name.as_ptr(),
+      name: ptr::null_mut(),
+      method: None,
+      getter: None,
+      setter: None,
+      value: ptr::null_mut(),
+      attributes: self.attributes,
+      data: self.body,
+    };
+    if self.getter {
+      descriptor.getter = self.callback;
+      return Ok(descriptor);
+    }
+    // SAFETY: a `'static` name, and a callback whose data is the `'static` body it runs.
+    check_status!(unsafe {
+      sys::napi_create_function(
+        env.raw(),
+        self.name.as_ptr(),
+        self.name.count_bytes() as isize,
+        self.callback,
+        self.body,
+        &mut descriptor.value,
+      )
+    })?;
+    Ok(descriptor)
+  }
+}
+
+/// An own data property `name: value`, writable, enumerable and configurable, as an object
+/// literal makes them: for `napi_define_properties` on a fresh object.
+pub fn data_property(name: &CStr, value: sys::napi_value) -> sys::napi_property_descriptor {
+  sys::napi_property_descriptor {
+    utf8name: name.as_ptr(),
+    name: ptr::null_mut(),
+    method: None,
+    getter: None,
+    setter: None,
+    value,
+    attributes: sys::PropertyAttributes::writable
+      | sys::PropertyAttributes::enumerable
+      | sys::PropertyAttributes::configurable,
+    data: ptr::null_mut(),
+  }
+}
+
+/// Defines `properties` on `target` (the module's exports, a class prototype), replacing the
+/// functions napi-rs defined under the same names.
+pub fn define<'env>(
+  env: &Env,
+  target: &impl JsValue<'env>,
+  properties: &[Property],
+) -> napi::Result<()> {
+  let descriptors = properties
+    .iter()
+    .map(|property| property.descriptor(env))
+    .collect::<napi::Result<Vec<_>>>()?;
+  // SAFETY: every descriptor names a `'static` C string; its value is a live function or its
+  // getter a callback whose data is a `'static` body.
+  check_status!(unsafe {
+    sys::napi_define_properties(
+      env.raw(),
+      target.value().value,
+      descriptors.len(),
+      descriptors.as_ptr(),
+    )
+  })
+}
