@@ -141,25 +141,26 @@ async fn fetch_or_abort(request: Request, trigger: Option<Arc<Notify>>) -> Resul
 }
 
 /// Performs a request within its timeout. Dropping the future drops the connection.
-pub async fn fetch(request: Request) -> Result<String> {
+pub async fn fetch(mut request: Request) -> Result<String> {
   let timeout = request.timeout;
-  let context = display_url(&request.url);
-  match tokio::time::timeout(timeout, get(request)).await {
+  match tokio::time::timeout(timeout, get(&mut request)).await {
     Ok(outcome) => outcome,
     Err(_) => Err(Error::Timeout(format!(
-      "{FUNC}: GET {context} timed out after {} ms",
+      "{FUNC}: GET {} timed out after {} ms",
+      display_url(&request.url),
       timeout.as_millis()
     ))),
   }
 }
 
-async fn get(request: Request) -> Result<String> {
-  let context = display_url(&request.url);
-  let network = |err: reqwest::Error| client::network_error(&context, &err);
+async fn get(request: &mut Request) -> Result<String> {
+  // The URL as messages show it, made only for a message.
+  let context = || display_url(&request.url);
+  let network = |err: reqwest::Error| client::network_error(&context(), &err);
   let _slot = client::slot(&request.url).await;
   let mut response = client::client_for(&request.ca)?
-    .get(request.url)
-    .headers(request.headers)
+    .get(request.url.clone())
+    .headers(std::mem::take(&mut request.headers))
     .send()
     .await
     .map_err(network)?;
@@ -173,12 +174,12 @@ async fn get(request: Request) -> Result<String> {
       .and_then(|location| response.url().join(location).ok())
     {
       options::check_scheme(&target)
-        .map_err(|err| Error::InvalidUrlScheme(format!("{err} (redirected from {context})")))?;
+        .map_err(|err| Error::InvalidUrlScheme(format!("{err} (redirected from {})", context())))?;
     }
   }
   if !status.is_success() {
     return Err(Error::HttpStatus {
-      message: format!("{FUNC}: GET {context} responded with {status}"),
+      message: format!("{FUNC}: GET {} responded with {status}", context()),
       status: status.as_u16(),
     });
   }
@@ -193,12 +194,12 @@ async fn get(request: Request) -> Result<String> {
     .content_length()
     .is_some_and(|len| len > limit as u64)
   {
-    return Err(body_too_large(&context, limit));
+    return Err(body_too_large(&context(), limit));
   }
   let mut body = Vec::new();
   while let Some(chunk) = response.chunk().await.map_err(network)? {
     if chunk.len() > limit - body.len() {
-      return Err(body_too_large(&context, limit));
+      return Err(body_too_large(&context(), limit));
     }
     body.extend_from_slice(&chunk);
   }
