@@ -146,3 +146,33 @@ test('agrees with the WHATWG regex on random addresses', (t) => {
   )
   t.pass()
 })
+
+test('setters on Object.prototype never see the record being built', (t) => {
+  const seen: string[] = []
+  for (const key of ['id', 'name', 'email']) {
+    Object.defineProperty(Object.prototype, key, {
+      configurable: true,
+      set() {
+        seen.push(key)
+      },
+    })
+  }
+  try {
+    const user = createUser(1, 'Ada', 'ada@example.com')
+    t.deepEqual(Object.keys(user), ['id', 'name', 'email'])
+    t.deepEqual({ ...user }, { id: 1, name: 'Ada', email: 'ada@example.com' })
+  } finally {
+    for (const key of ['id', 'name', 'email'])
+      delete (Object.prototype as Record<string, unknown>)[key]
+  }
+  t.deepEqual(seen, [])
+})
+
+test('records of every call share one shape and are independent objects', (t) => {
+  const a = createUser(1, 'Ada', 'ada@example.com')
+  const b = createUser(2, 'Bob', 'bob@example.com')
+  t.not(a, b)
+  a.name = 'changed'
+  t.is(b.name, 'Bob')
+  t.deepEqual(Object.keys(a), Object.keys(b))
+})

@@ -1,10 +1,15 @@
 // fetchData vs Node's global fetch + .text() vs undici.request + body.text(), against the same
-// loopback server in a separate process (a node:http server: nginx is not installed here), at
-// concurrency 1 and 64. Reports requests/s and CPU time per request (whole process, and the
-// main JS thread alone, read from /proc).
-import { fork } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+// loopback server in a separate process, at concurrency 1 and 64. The server is nginx (one worker
+// process serving a static file) when it is installed (`apt-get install nginx-light`): it needs
+// the least CPU, which leaves the most to the clients being measured. Without nginx, a node:http
+// server in a child process stands in. Reports requests/s and CPU time per request (whole
+// process, and the main JS thread alone, read from /proc).
+import { execFileSync, fork, spawn, spawnSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { once } from 'node:events'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 
 import { request } from 'undici'
 
@@ -21,12 +26,87 @@ function mainThreadCpuMs() {
   return (Number(fields[11]) + Number(fields[12])) * CLOCK_TICK_MS
 }
 
+/** The nginx binary, if installed. */
+function findNginx() {
+  for (const candidate of ['/usr/sbin/nginx', 'nginx']) {
+    try {
+      execFileSync(candidate, ['-v'], { stdio: 'ignore' })
+      return candidate
+    } catch {
+      // Not there: try the next one.
+    }
+  }
+  return undefined
+}
+
+/** A loopback port that was free a moment ago. */
+async function freePort() {
+  const probe = createServer().listen(0, '127.0.0.1')
+  await once(probe, 'listening')
+  const { port } = probe.address()
+  probe.close()
+  await once(probe, 'close')
+  return port
+}
+
+async function waitForServer(url) {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    try {
+      if ((await (await fetch(url)).text()) === BODY) return
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+  throw new Error(`fetch: the server at ${url} never answered`)
+}
+
+async function nginxServer(nginx) {
+  const dir = mkdtempSync(join(tmpdir(), 'mylib-bench-nginx-'))
+  const port = await freePort()
+  writeFileSync(join(dir, 'body.txt'), BODY)
+  const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']
+    .map((kind) => `${kind}_temp_path ${dir}/${kind};`)
+    .join(' ')
+  writeFileSync(
+    join(dir, 'nginx.conf'),
+    `daemon off; master_process off; worker_processes 1; pid ${dir}/nginx.pid;
+error_log stderr error;
+events { worker_connections 4096; }
+http {
+  access_log off; ${temp}
+  keepalive_requests 10000000; keepalive_timeout 60s;
+  server { listen 127.0.0.1:${port}; root ${dir}; default_type text/plain; }
+}
+`,
+  )
+  const child = spawn(nginx, ['-p', dir, '-c', join(dir, 'nginx.conf')], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+  })
+  const url = `http://127.0.0.1:${port}/body.txt`
+  await waitForServer(url)
+  return {
+    name: `${spawnSync(nginx, ['-v'], { encoding: 'utf8' }).stderr.replace('nginx version: ', '').trim()}, one worker process, a static file`,
+    url,
+    stop: () => {
+      child.kill()
+      rmSync(dir, { recursive: true, force: true })
+    },
+  }
+}
+
 async function serverProcess() {
+  const nginx = findNginx()
+  if (nginx) return nginxServer(nginx)
   const child = fork(new URL('./fetch-server.mjs', import.meta.url), [], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   })
   const [port] = await once(child, 'message')
-  return { url: `http://127.0.0.1:${port}/`, stop: () => child.kill() }
+  return {
+    name: 'node:http in a child process (nginx is not installed)',
+    url: `http://127.0.0.1:${port}/`,
+    stop: () => child.kill(),
+  }
 }
 
 async function measure(run, concurrency) {
@@ -52,6 +132,7 @@ async function measure(run, concurrency) {
 
 export default async function fetchBench(addon) {
   const server = await serverProcess()
+  console.log(`\nfetchData server: ${server.name}`)
   try {
     const contenders = [
       { name: 'mylib fetchData', run: () => addon.fetchData(server.url) },
@@ -95,6 +176,7 @@ export default async function fetchBench(addon) {
         concept: 'fetchData',
         target,
         name: `${REQUESTS.toLocaleString('en')} requests, concurrency ${concurrency}`,
+        server: server.name,
         reference: 'Node fetch + text()',
         unit: 'req/s',
         rows,

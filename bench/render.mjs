@@ -25,8 +25,18 @@ const lines = [
   'noisy: quote the ratios (measured side by side in one run), not the absolute times.',
   '',
 ]
+const targets = results.filter((entry) => entry.verdict)
+if (targets.length > 0) {
+  lines.push('| Target | Case | Verdict |', '| --- | --- | --- |')
+  for (const entry of targets)
+    lines.push(
+      `| ${entry.verdict.text} | ${entry.concept} — ${entry.name} | ${entry.verdict.met ? 'met' : '**MISSED**'} |`,
+    )
+  lines.push('')
+}
 for (const entry of results) {
-  lines.push(`**${entry.concept} — ${entry.name}**`, '')
+  const server = entry.server ? ` (server: ${entry.server})` : ''
+  lines.push(`**${entry.concept} — ${entry.name}**${server}`, '')
   lines.push(`| Contender | Median | ${ratioHeading(entry)} |`, '| --- | --- | --- |')
   for (const row of entry.rows)
     lines.push(`| ${row.contender} | ${value(entry, row)} | ${row.ratio.toFixed(2)} |`)
