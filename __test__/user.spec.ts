@@ -150,6 +150,7 @@ test('agrees with the WHATWG regex on random addresses', (t) => {
 test('setters on Object.prototype never see the record being built', (t) => {
   const seen: string[] = []
   for (const key of ['id', 'name', 'email']) {
+    // oxlint-disable-next-line no-extend-native -- a hostile prototype is what is under test
     Object.defineProperty(Object.prototype, key, {
       configurable: true,
       set() {
