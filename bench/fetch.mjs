@@ -16,6 +16,8 @@ import { request } from 'undici'
 import { record } from './harness.mjs'
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 20_000)
+/** Timed passes per contender and concurrency; the median one is reported. */
+const ROUNDS = 5
 const BODY = 'x'.repeat(1024) // what bench/fetch-server.mjs serves
 const CLOCK_TICK_MS = 10 // USER_HZ = 100 on Linux
 
@@ -146,18 +148,28 @@ export default async function fetchBench(addon) {
       if ((await run()) !== BODY) throw new Error(`fetch: ${name} returned a different body`)
     }
     for (const concurrency of [1, 64]) {
-      const rows = []
-      for (const { name, run } of contenders) {
-        await measure(run, concurrency) // warm-up pass: connections, JIT
-        const m = await measure(run, concurrency)
-        rows.push({
+      // A warm-up pass each (connections, JIT), then ROUNDS passes taken in turn, so that a
+      // passing disturbance on this shared machine hits every contender alike; each contender's
+      // median pass is what is reported.
+      for (const { run } of contenders) await measure(run, concurrency)
+      const passes = contenders.map(() => [])
+      for (let round = 0; round < ROUNDS; round++) {
+        for (const [i, { run }] of contenders.entries())
+          passes[i].push(await measure(run, concurrency))
+      }
+      const rows = contenders.map(({ name }, i) => {
+        const sorted = passes[i].toSorted((a, b) => a.reqPerSec - b.reqPerSec)
+        const m = sorted[Math.floor(ROUNDS / 2)]
+        const low = Math.round(sorted[0].reqPerSec).toLocaleString('en')
+        const high = Math.round(sorted.at(-1).reqPerSec).toLocaleString('en')
+        return {
           contender: name,
           reqPerSec: m.reqPerSec,
           cpuUsPerReq: m.cpuUsPerReq,
           mainCpuUsPerReq: m.mainCpuUsPerReq,
-          display: `${Math.round(m.reqPerSec).toLocaleString('en')} req/s, CPU ${m.cpuUsPerReq.toFixed(0)} µs/req (main ${m.mainCpuUsPerReq.toFixed(0)})`,
-        })
-      }
+          display: `${Math.round(m.reqPerSec).toLocaleString('en')} req/s (${low}–${high}), CPU ${m.cpuUsPerReq.toFixed(0)} µs/req (main ${m.mainCpuUsPerReq.toFixed(0)})`,
+        }
+      })
       const base = rows.find((row) => row.contender === 'Node fetch + text()')
       // Higher is better for req/s: the ratio is req/s over the reference's req/s.
       for (const row of rows) row.ratio = row.reqPerSec / base.reqPerSec
