@@ -5,34 +5,58 @@
 // what a JS loop takes. So for an Array, this wrapper does the reading in JS: one pass that
 // checks each element is an int32 (what the native contract accepts) and copies it into an
 // Int32Array, which the native `sum` then reads in place and adds up exactly. Anything else
-// (an Int32Array, a wrong type, a Proxy) goes to the native `sum` unchanged, and so does the
-// first element the check refuses, so every error is still the native one, word for word.
+// (an Int32Array, a wrong type, a Proxy, an array too long to copy) goes to the native `sum`
+// unchanged, and so does the first element the check refuses, so every error is still the
+// native one, word for word.
+//
+// The built-ins used here are captured when the module loads, as Node's own library does: code
+// that later replaces `Int32Array`, `Math.min` or a typed-array method cannot change a sum.
 
 const { isProxy } = require('node:util').types
+
+const { isArray } = Array
+const { min, max } = Math
+const { apply } = Reflect
+const ArrayBufferCtor = ArrayBuffer
+const Int32ArrayCtor = Int32Array
+const WeakRefCtor = WeakRef
+const { deref } = WeakRef.prototype
+const { set: typedArraySet } = Object.getPrototypeOf(Int32Array.prototype)
 
 /** Elements copied before the copy first grows (16 KiB). */
 const FIRST_CHUNK = 4096
 /** The largest copy kept for the next call for sure (256 KiB); a larger one the GC may take. */
 const KEEP = 1 << 16
+/** Longer arrays go to the native reader whole: their copy would take over 256 MiB. */
+const MAX_COPY = 1 << 26
 
-/** The copy the last call finished with: an Int32Array, or a WeakRef to a large one. */
+/** A copy: the buffer the native `sum` reads, and an Int32Array over all of it. */
+function newCopy(length) {
+  const buffer = new ArrayBufferCtor(length * 4)
+  return { buffer, elements: new Int32ArrayCtor(buffer) }
+}
+
+/** The copy the last call finished with, kept outright when small, else through a WeakRef. */
 let spare
+let spareRef
 
 /** Takes the spare copy, if any (a nested call, from a getter, then makes its own). */
 function takeSpare() {
-  const taken = spare
+  const taken = spare ?? (spareRef && apply(deref, spareRef, []))
   spare = undefined
-  return taken instanceof WeakRef ? taken.deref() : taken
+  spareRef = undefined
+  return taken
 }
 
 function keepSpare(copy) {
-  spare = copy.length <= KEEP ? copy : new WeakRef(copy)
+  if (copy.elements.length <= KEEP) spare = copy
+  else spareRef = new WeakRefCtor(copy)
 }
 
 /** A larger copy of `copy`, four times as long at most, and never longer than `length`. */
 function grown(copy, length) {
-  const bigger = new Int32Array(Math.min(length, Math.max(FIRST_CHUNK, copy.length * 4)))
-  bigger.set(copy)
+  const bigger = newCopy(min(length, max(FIRST_CHUNK, copy.elements.length * 4)))
+  apply(typedArraySet, bigger.elements, [copy.elements])
   return bigger
 }
 
@@ -41,13 +65,14 @@ function withArrayFastPath(nativeSum) {
   /**
    * The error the native reader gives for `value` at `index`, without reading `numbers` again
    * (its getters, if it has any, ran once already): a probe array with the same element, or the
-   * same hole, at the same index behind valid zeros.
+   * same hole, at the same index behind valid zeros. (Like the native reader, it asks whether
+   * the index is a hole only when the element read as `undefined`.)
    */
   function elementError(numbers, index, value) {
     const probe = []
+    for (let i = 0; i < index; i++) probe[i] = 0
     probe.length = index + 1
-    probe.fill(0, 0, index)
-    if (index in numbers) probe[index] = value
+    if (value !== undefined || index in numbers) probe[index] = value
     nativeSum(probe)
     // The probe always throws; should it not, the native reader decides on the real input.
     return nativeSum(numbers)
@@ -55,15 +80,18 @@ function withArrayFastPath(nativeSum) {
 
   return {
     sum(numbers) {
-      if (!Array.isArray(numbers) || isProxy(numbers)) return nativeSum(numbers)
+      if (!isArray(numbers) || isProxy(numbers) || numbers.length > MAX_COPY) {
+        return nativeSum(numbers)
+      }
       const length = numbers.length
       // The copy grows as the elements check out, so a sparse array with a huge `length` fails
       // at its first hole without first allocating four bytes per index.
-      let copy = takeSpare() ?? new Int32Array(Math.min(length, FIRST_CHUNK))
+      let copy = takeSpare() ?? newCopy(min(length, FIRST_CHUNK))
       let index = 0
       while (index < length) {
-        if (index === copy.length) copy = grown(copy, length)
-        const end = Math.min(length, copy.length)
+        if (index === copy.elements.length) copy = grown(copy, length)
+        const elements = copy.elements
+        const end = min(length, elements.length)
         for (; index < end; index++) {
           const value = numbers[index]
           // `(value | 0) === value` holds exactly for the integers in the int32 range (and -0).
@@ -71,11 +99,12 @@ function withArrayFastPath(nativeSum) {
             keepSpare(copy)
             return elementError(numbers, index, value)
           }
-          copy[index] = value
+          elements[index] = value
         }
       }
       keepSpare(copy)
-      return nativeSum(copy.length === length ? copy : copy.subarray(0, length))
+      const { buffer, elements } = copy
+      return nativeSum(elements.length === length ? elements : new Int32ArrayCtor(buffer, 0, length))
     },
   }.sum
 }

@@ -254,3 +254,54 @@ test('a sum called from inside an element getter gets its own copy', (t) => {
   t.is(sum(outer), 1 + (sum(inner) % 1000) + 3)
   t.is(sum(inner), 4999 * 2500)
 })
+
+test('built-ins replaced after loading cannot change a sum or its errors', (t) => {
+  const typedArray = Object.getPrototypeOf(Int32Array.prototype)
+  const saved = {
+    min: Math.min,
+    set: typedArray.set,
+    subarray: typedArray.subarray,
+    fill: Array.prototype.fill,
+    isArray: Array.isArray,
+    species: Object.getOwnPropertyDescriptor(typedArray.constructor, Symbol.species)!,
+  }
+  Math.min = () => 0
+  typedArray.set = () => undefined
+  typedArray.subarray = () => new Int32Array([1_000_000])
+  // oxlint-disable-next-line no-extend-native -- replaced built-ins are what is under test
+  Array.prototype.fill = function () {
+    return this
+  }
+  Array.isArray = (() => false) as unknown as typeof Array.isArray
+  Object.defineProperty(typedArray.constructor, Symbol.species, { get: () => undefined })
+  try {
+    const values = Array.from({ length: 20_000 }, (_, i) => i % 100)
+    t.is(sum(values), Number(reference(values)))
+    t.is(sum(values.slice(0, 5000)), Number(reference(values.slice(0, 5000))))
+    values[19_999] = 0.5
+    t.throws(() => sum(values), { message: /"numbers\[19999\]" is out of range/ })
+  } finally {
+    Math.min = saved.min
+    typedArray.set = saved.set
+    typedArray.subarray = saved.subarray
+    // oxlint-disable-next-line no-extend-native -- restoring the original
+    Array.prototype.fill = saved.fill
+    Array.isArray = saved.isArray
+    Object.defineProperty(typedArray.constructor, Symbol.species, saved.species)
+  }
+})
+
+test('an element a Proxy prototype supplies is named as a value, not as a hole', (t) => {
+  const input: unknown[] = [1]
+  input.length = 2
+  Object.setPrototypeOf(
+    input,
+    new Proxy(Array.prototype, {
+      get: (target, key, receiver) => (key === '1' ? 'two' : Reflect.get(target, key, receiver)),
+      has: (target, key) => key !== '1' && Reflect.has(target, key),
+    }),
+  )
+  t.deepEqual(outcome(sum, input), outcome(nativeSum, input))
+  // @ts-expect-error elements must be numbers
+  t.throws(() => sum(input), { message: /"numbers\[1\]".*type string \('two'\)$/ })
+})

@@ -93,7 +93,14 @@ pub fn apply(value: f64, op: Op, operand: f64) -> Result<f64> {
 #[napi]
 pub struct Calculator {
   value: f64,
+  /// [`THIS_COPY`] of the addon file that made it (see [`Calculator::receiver`]).
+  origin: *const u8,
 }
+
+/// A byte whose address tells this copy of the addon from another one loaded from another file:
+/// napi-rs derives the type tag from the crate's name and version, so two copies of the same
+/// version accept each other's Calculators, but each has its own [`VERIFIED`] set.
+static THIS_COPY: u8 = 0;
 
 #[napi]
 impl Calculator {
@@ -110,7 +117,10 @@ impl Calculator {
     let value = arg::optional_number(func, "initial", &initial, 0.0)
       .and_then(|n| finite(func, "initial", n))
       .into_napi(env)?;
-    Ok(Calculator { value })
+    Ok(Calculator {
+      value,
+      origin: &THIS_COPY,
+    })
   }
 
   /// The current value: always a finite number.
@@ -179,6 +189,7 @@ impl Calculator {
   /// a boxed `Calculator`. Reading it is a second private-property lookup after the unwrap — as
   /// much work again as the whole of a raw method call — so each verified Calculator's address
   /// is remembered in [`VERIFIED`] until it is dropped, and later calls on it do only the unwrap.
+  /// (A Calculator made by another copy of this addon is checked by its tag on every call.)
   fn receiver(func: &str, this: &Unknown) -> Result<*mut Calculator> {
     let raw = this.value();
     let mut wrapped = std::ptr::null_mut();
@@ -204,8 +215,13 @@ impl Calculator {
         arg::describe(this)
       )));
     }
-    VERIFIED.with(|verified| verified.borrow_mut().insert(address));
-    Ok(wrapped.cast())
+    let calc = wrapped.cast::<Calculator>();
+    // SAFETY: the tag proves a live Calculator. Only this copy's own are remembered: another
+    // copy's Calculator is dropped by that copy, which would forget it in its own set only.
+    if std::ptr::eq(unsafe { (*calc).origin }, &THIS_COPY) {
+      VERIFIED.with(|verified| verified.borrow_mut().insert(address));
+    }
+    Ok(calc)
   }
 
   fn set(&mut self, env: &Env, value: &Unknown) -> napi::Result<f64> {
@@ -352,7 +368,10 @@ mod tests {
 
   #[test]
   fn a_dropped_calculator_is_forgotten() {
-    let calc = Box::new(Calculator { value: 1.0 });
+    let calc = Box::new(Calculator {
+      value: 1.0,
+      origin: &THIS_COPY,
+    });
     let address = std::ptr::from_ref(&*calc) as usize;
     VERIFIED.with(|verified| verified.borrow_mut().insert(address));
     drop(calc);

@@ -8,7 +8,7 @@ use napi::{check_status, sys, Env, JsValue, Unknown};
 
 use crate::arg;
 use crate::callback::{self, Body, Property};
-use crate::error::{fmt_string, Error, IntoNapi, Result};
+use crate::error::{self, fmt_string, Error, IntoNapi, Result};
 
 const FUNC: &str = "createUser";
 
@@ -142,42 +142,58 @@ const CREATE_USER: Body<3> =
 /// V8's generic property machinery, which cost ten times more than all of `createUser`'s checks.
 const RECORD_SOURCE: &str = "(function record(id, name, email) { return { id, name, email } })";
 
-/// The environment's instance data: a reference to its compiled [`RECORD_SOURCE`].
-struct Record(sys::napi_ref);
+/// The environment's instance data (napi-rs leaves that slot to the addon, and nothing else in
+/// this addon sets it): a reference to its compiled [`RECORD_SOURCE`], or `None` if the engine
+/// would not compile it, in which case records are built by [`record_by_properties`].
+struct Record(Option<sys::napi_ref>);
 
 unsafe extern "C" fn delete_record(env: sys::napi_env, data: *mut c_void, _: *mut c_void) {
   // SAFETY: `data` is the `Box<Record>` that `export` leaked; this runs once, as the
   // environment is torn down.
   let record = unsafe { Box::from_raw(data.cast::<Record>()) };
-  // SAFETY: a reference of this environment, deleted once.
-  unsafe { sys::napi_delete_reference(env, record.0) };
+  if let Some(reference) = record.0 {
+    // SAFETY: a reference of this environment, deleted once.
+    unsafe { sys::napi_delete_reference(env, reference) };
+  }
 }
 
-/// Replaces the `createUser` napi-rs exported with [`CREATE_USER`], and compiles the
-/// environment's [`Record`] function.
-pub fn export(env: &Env, exports: &Object) -> napi::Result<()> {
+/// Compiles [`RECORD_SOURCE`]; `None` (with no exception left pending) if the engine refuses.
+fn compile_record(env: &Env) -> Option<sys::napi_ref> {
   let raw = env.raw();
   let mut source = ptr::null_mut();
   let mut function = ptr::null_mut();
   let mut reference = ptr::null_mut();
   // SAFETY: plain Node-API calls; the source is a constant expression with no side effects.
-  unsafe {
-    check_status!(sys::napi_create_string_utf8(
+  let compiled = unsafe {
+    sys::napi_create_string_utf8(
       raw,
       RECORD_SOURCE.as_ptr().cast(),
       RECORD_SOURCE.len() as isize,
-      &mut source
-    ))?;
-    check_status!(sys::napi_run_script(raw, source, &mut function))?;
-    check_status!(sys::napi_create_reference(raw, function, 1, &mut reference))?;
-    // Nothing else in this addon sets the instance data, so `record` finds this box there.
-    check_status!(sys::napi_set_instance_data(
-      raw,
-      Box::into_raw(Box::new(Record(reference))).cast(),
+      &mut source,
+    ) == sys::Status::napi_ok
+      && sys::napi_run_script(raw, source, &mut function) == sys::Status::napi_ok
+      && sys::napi_create_reference(raw, function, 1, &mut reference) == sys::Status::napi_ok
+  };
+  if compiled {
+    return Some(reference);
+  }
+  let _ = error::pending_exception(env);
+  None
+}
+
+/// Replaces the `createUser` napi-rs exported with [`CREATE_USER`], and sets the environment's
+/// [`Record`].
+pub fn export(env: &Env, exports: &Object) -> napi::Result<()> {
+  let record = Box::new(Record(compile_record(env)));
+  // SAFETY: the box is freed by `delete_record`, once, when the environment is torn down.
+  check_status!(unsafe {
+    sys::napi_set_instance_data(
+      env.raw(),
+      Box::into_raw(record).cast(),
       Some(delete_record),
       ptr::null_mut(),
-    ))?;
-  }
+    )
+  })?;
   callback::define(
     env,
     exports,
@@ -203,26 +219,20 @@ fn record(
 ) -> napi::Result<Unknown<'_>> {
   let raw = env.raw();
   let mut data = ptr::null_mut();
-  let mut function = ptr::null_mut();
-  let mut receiver = ptr::null_mut();
   let mut id_value = ptr::null_mut();
-  let mut object = ptr::null_mut();
   // SAFETY: plain Node-API calls on live values of this environment. The instance data is the
   // `Record` that `export` set (JS can call `createUser` only once `export` has run).
   unsafe {
     check_status!(sys::napi_get_instance_data(raw, &mut data))?;
-    if data.is_null() {
-      return Err(napi::Error::from_reason(
-        "createUser: the addon is not initialised",
-      ));
-    }
-    check_status!(sys::napi_get_reference_value(
-      raw,
-      (*data.cast::<Record>()).0,
-      &mut function
-    ))?;
-    check_status!(sys::napi_get_undefined(raw, &mut receiver))?;
     check_status!(sys::napi_create_uint32(raw, id, &mut id_value))?;
+    let Some(reference) = data.cast::<Record>().as_ref().and_then(|record| record.0) else {
+      return record_by_properties(env, id_value, name, email);
+    };
+    let mut function = ptr::null_mut();
+    let mut receiver = ptr::null_mut();
+    let mut object = ptr::null_mut();
+    check_status!(sys::napi_get_reference_value(raw, reference, &mut function))?;
+    check_status!(sys::napi_get_undefined(raw, &mut receiver))?;
     let args = [id_value, name, email];
     check_status!(sys::napi_call_function(
       raw,
@@ -231,6 +241,34 @@ fn record(
       args.len(),
       args.as_ptr(),
       &mut object
+    ))?;
+    Ok(Unknown::from_raw_unchecked(raw, object))
+  }
+}
+
+/// The same record built with Node-API alone, a property at a time: where the engine will not
+/// compile [`RECORD_SOURCE`].
+pub fn record_by_properties(
+  env: &Env,
+  id: sys::napi_value,
+  name: sys::napi_value,
+  email: sys::napi_value,
+) -> napi::Result<Unknown<'_>> {
+  let raw = env.raw();
+  let mut object = ptr::null_mut();
+  let properties = [
+    callback::data_property(c"id", id),
+    callback::data_property(c"name", name),
+    callback::data_property(c"email", email),
+  ];
+  // SAFETY: plain Node-API calls on live values of this environment; the names are C strings.
+  unsafe {
+    check_status!(sys::napi_create_object(raw, &mut object))?;
+    check_status!(sys::napi_define_properties(
+      raw,
+      object,
+      properties.len(),
+      properties.as_ptr()
     ))?;
     Ok(Unknown::from_raw_unchecked(raw, object))
   }
