@@ -104,7 +104,9 @@ function withArrayFastPath(nativeSum) {
       }
       keepSpare(copy)
       const { buffer, elements } = copy
-      return nativeSum(elements.length === length ? elements : new Int32ArrayCtor(buffer, 0, length))
+      return nativeSum(
+        elements.length === length ? elements : new Int32ArrayCtor(buffer, 0, length),
+      )
     },
   }.sum
 }
