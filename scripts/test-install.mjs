@@ -365,7 +365,15 @@ async function main() {
     })
 
     await check('npm pack lists only the intended files', () => {
-      const entry = ['LICENSE', 'README.md', 'index.d.ts', 'index.js', 'main.cjs', 'package.json']
+      const entry = [
+        'LICENSE',
+        'README.md',
+        'index.d.ts',
+        'index.js',
+        'main.cjs',
+        'package.json',
+        'sum.cjs',
+      ]
       assertEqual(packed(ROOT, env), entry, PKG.name)
       for (const platform of platforms) {
         const binary = `${PKG.napi.binaryName}.${platform}.node`
