@@ -331,6 +331,13 @@ test('decodes gzip, brotli and deflate bodies, advertising them', async (t) => {
     t.true(echoed['accept-encoding'].includes(coding), coding)
 })
 
+test("a caller's own Accept-Encoding is sent, and the body is decoded all the same", async (t) => {
+  for (const coding of ['gzip', 'identity', 'br']) {
+    const body = await fetchData(`${server.url}/gzip`, { headers: { 'Accept-Encoding': coding } })
+    t.is(body, TEXT, coding)
+  }
+})
+
 // ---- redirects ----
 
 test('follows a chain of 20 redirects and refuses 21', async (t) => {
