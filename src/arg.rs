@@ -383,45 +383,57 @@ fn quoted_string(value: &Unknown) -> Result<String> {
   })
 }
 
-/// The typed array class name of `value`, when it is one.
-pub fn typed_array_name(value: &Unknown) -> Option<&'static str> {
+/// A typed array as Node-API describes it: its element type and its elements, in place.
+pub struct TypedArray {
+  pub kind: sys::napi_typedarray_type,
+  /// The first element (NULL for a detached buffer).
+  pub data: *mut std::ffi::c_void,
+  /// The number of elements.
+  pub length: usize,
+}
+
+/// `value` as a typed array; `None` for any other value.
+pub fn typed_array(value: &Unknown) -> Option<TypedArray> {
   let raw = value.value();
   let mut is_typed = false;
-  // SAFETY: plain queries on a live value.
-  unsafe {
-    if sys::napi_is_typedarray(raw.env, raw.value, &mut is_typed) != sys::Status::napi_ok
-      || !is_typed
-    {
-      return None;
-    }
-    let mut kind = 0;
-    if sys::napi_get_typedarray_info(
-      raw.env,
-      raw.value,
-      &mut kind,
-      ptr::null_mut(),
-      ptr::null_mut(),
-      ptr::null_mut(),
-      ptr::null_mut(),
-    ) != sys::Status::napi_ok
-    {
-      return None;
-    }
-    Some(match kind {
-      sys::TypedarrayType::int8_array => "Int8Array",
-      sys::TypedarrayType::uint8_array => "Uint8Array",
-      sys::TypedarrayType::uint8_clamped_array => "Uint8ClampedArray",
-      sys::TypedarrayType::int16_array => "Int16Array",
-      sys::TypedarrayType::uint16_array => "Uint16Array",
-      sys::TypedarrayType::int32_array => "Int32Array",
-      sys::TypedarrayType::uint32_array => "Uint32Array",
-      sys::TypedarrayType::float32_array => "Float32Array",
-      sys::TypedarrayType::float64_array => "Float64Array",
-      sys::TypedarrayType::bigint64_array => "BigInt64Array",
-      sys::TypedarrayType::biguint64_array => "BigUint64Array",
-      _ => "TypedArray",
-    })
-  }
+  let mut array = TypedArray {
+    kind: 0,
+    data: ptr::null_mut(),
+    length: 0,
+  };
+  // SAFETY: plain queries on a live value; neither fails for a live value of this environment.
+  let found = unsafe {
+    sys::napi_is_typedarray(raw.env, raw.value, &mut is_typed) == sys::Status::napi_ok
+      && is_typed
+      && sys::napi_get_typedarray_info(
+        raw.env,
+        raw.value,
+        &mut array.kind,
+        &mut array.length,
+        &mut array.data,
+        ptr::null_mut(),
+        ptr::null_mut(),
+      ) == sys::Status::napi_ok
+  };
+  found.then_some(array)
+}
+
+/// The typed array class name of `value`, when it is one.
+pub fn typed_array_name(value: &Unknown) -> Option<&'static str> {
+  Some(match typed_array(value)?.kind {
+    sys::TypedarrayType::int8_array => "Int8Array",
+    sys::TypedarrayType::uint8_array => "Uint8Array",
+    sys::TypedarrayType::uint8_clamped_array => "Uint8ClampedArray",
+    sys::TypedarrayType::int16_array => "Int16Array",
+    sys::TypedarrayType::uint16_array => "Uint16Array",
+    sys::TypedarrayType::int32_array => "Int32Array",
+    sys::TypedarrayType::uint32_array => "Uint32Array",
+    sys::TypedarrayType::float32_array => "Float32Array",
+    sys::TypedarrayType::float64_array => "Float64Array",
+    sys::TypedarrayType::bigint64_array => "BigInt64Array",
+    sys::TypedarrayType::biguint64_array => "BigUint64Array",
+    _ => "TypedArray",
+  })
 }
 
 #[cfg(test)]

@@ -87,7 +87,7 @@ pub fn export(env: &Env, exports: &Object) -> napi::Result<()> {
 }
 
 fn total(env: &Env, numbers: &Unknown) -> Result<i128> {
-  if let Some(values) = int32_array(env, numbers)? {
+  if let Some(values) = int32_array(numbers)? {
     return Ok(sum_i32(values));
   }
   if arg::type_of(numbers)? == ValueType::Object && numbers.is_array()? {
@@ -102,35 +102,11 @@ fn total(env: &Env, numbers: &Unknown) -> Result<i128> {
 }
 
 /// The elements of an `Int32Array`, borrowed in place; `None` for any other value.
-fn int32_array<'a>(env: &Env, value: &'a Unknown) -> Result<Option<&'a [i32]>> {
-  let raw = value.value();
-  let mut is_typed = false;
-  let (mut kind, mut length, mut data) = (0, 0usize, ptr::null_mut());
-  // SAFETY: plain Node-API queries on a live value.
-  unsafe {
-    arg::check(
-      env,
-      sys::napi_is_typedarray(raw.env, raw.value, &mut is_typed),
-      FUNC,
-    )?;
-    if !is_typed {
-      return Ok(None);
-    }
-    arg::check(
-      env,
-      sys::napi_get_typedarray_info(
-        raw.env,
-        raw.value,
-        &mut kind,
-        &mut length,
-        &mut data,
-        ptr::null_mut(),
-        ptr::null_mut(),
-      ),
-      FUNC,
-    )?;
-  }
-  if kind != sys::TypedarrayType::int32_array {
+fn int32_array<'a>(value: &'a Unknown) -> Result<Option<&'a [i32]>> {
+  let Some(array) = arg::typed_array(value) else {
+    return Ok(None);
+  };
+  if array.kind != sys::TypedarrayType::int32_array {
     return Err(Error::arg_type(
       FUNC,
       "numbers",
@@ -138,14 +114,14 @@ fn int32_array<'a>(env: &Env, value: &'a Unknown) -> Result<Option<&'a [i32]>> {
       &arg::describe(value),
     ));
   }
-  if length == 0 || data.is_null() {
+  if array.length == 0 || array.data.is_null() {
     // Empty or detached.
     return Ok(Some(&[]));
   }
   // SAFETY: Node-API reports `length` int32 elements at `data`, aligned (typed array offsets are
   // multiples of the element size); the JS value outlives this call.
   Ok(Some(unsafe {
-    std::slice::from_raw_parts(data.cast::<i32>(), length)
+    std::slice::from_raw_parts(array.data.cast::<i32>(), array.length)
   }))
 }
 
