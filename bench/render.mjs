@@ -1,5 +1,6 @@
 // `npm run bench:render`: bench/results.json (written by `npm run bench -- --json`) → the README's
 // benchmark section (between the bench markers) and bench/ratios.svg. Nothing is typed by hand.
+// With `-- --check` it writes nothing and fails if either differs from what it would write.
 import { execFileSync } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -50,13 +51,14 @@ const start = '<!-- bench:start -->'
 const end = '<!-- bench:end -->'
 if (!readme.includes(start) || !readme.includes(end))
   throw new Error(`README.md lacks the ${start} … ${end} markers`)
-writeFileSync(
-  readmePath,
-  `${readme.slice(0, readme.indexOf(start) + start.length)}\n\n${lines.join('\n')}\n\n${readme.slice(readme.indexOf(end))}`,
+const rendered = execFileSync(
+  join(ROOT, 'node_modules', '.bin', 'prettier'),
+  ['--stdin-filepath', readmePath],
+  {
+    input: `${readme.slice(0, readme.indexOf(start) + start.length)}\n\n${lines.join('\n')}\n\n${readme.slice(readme.indexOf(end))}`,
+    encoding: 'utf8',
+  },
 )
-execFileSync(join(ROOT, 'node_modules', '.bin', 'prettier'), ['--write', readmePath], {
-  stdio: 'ignore',
-})
 
 // A horizontal bar per contender: its ratio to the case's reference, on a log scale.
 const bars = results.flatMap((entry) =>
@@ -84,5 +86,22 @@ const svg = [
   `<line x1="${labelWidth + zero}" y1="20" x2="${labelWidth + zero}" y2="${bars.length * rowHeight + 28}" stroke="#333"/>`,
   '</svg>',
 ].join('\n')
-writeFileSync(join(ROOT, 'bench', 'ratios.svg'), `${svg}\n`)
-console.log('README.md benchmark section and bench/ratios.svg rendered from bench/results.json')
+const svgPath = join(ROOT, 'bench', 'ratios.svg')
+if (process.argv.includes('--check')) {
+  // CI: the committed section and chart must be what the committed results render.
+  const stale = [
+    rendered !== readme && 'the README benchmark section',
+    `${svg}\n` !== readFileSync(svgPath, 'utf8') && 'bench/ratios.svg',
+  ].filter(Boolean)
+  if (stale.length > 0) {
+    console.error(
+      `${stale.join(' and ')} differ from what bench/results.json renders: run npm run bench:render`,
+    )
+    process.exit(1)
+  }
+  console.log('README benchmark section and bench/ratios.svg match bench/results.json')
+} else {
+  writeFileSync(readmePath, rendered)
+  writeFileSync(svgPath, `${svg}\n`)
+  console.log('README.md benchmark section and bench/ratios.svg rendered from bench/results.json')
+}
