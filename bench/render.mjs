@@ -68,6 +68,11 @@ const bars = results.flatMap((entry) =>
     unit: entry.unit,
   })),
 )
+/** Green where the contender beats the reference, red where it trails it, grey for the reference. */
+const barColour = ({ ratio, unit }) => {
+  if (ratio === 1) return '#999'
+  return ratio < 1 === (unit !== 'req/s') ? '#2a7' : '#c54'
+}
 const width = 900
 const rowHeight = 18
 const labelWidth = 520
@@ -81,7 +86,7 @@ const svg = [
     const x = labelWidth + Math.min(zero, scale(bar.ratio))
     const w = Math.max(1, Math.abs(scale(bar.ratio) - zero))
     const label = bar.label.replaceAll('&', '&amp;').replaceAll('<', '&lt;')
-    return `<text x="4" y="${y + 12}">${label}</text><rect x="${x}" y="${y + 3}" width="${w}" height="${rowHeight - 6}" fill="${bar.ratio <= 1 === (bar.unit !== 'req/s') ? '#2a7' : '#c54'}"/><text x="${labelWidth + scale(Math.max(bar.ratio, 1)) + 4}" y="${y + 12}">×${bar.ratio.toFixed(2)}</text>`
+    return `<text x="4" y="${y + 12}">${label}</text><rect x="${x}" y="${y + 3}" width="${w}" height="${rowHeight - 6}" fill="${barColour(bar)}"/><text x="${labelWidth + scale(Math.max(bar.ratio, 1)) + 4}" y="${y + 12}">×${bar.ratio.toFixed(2)}</text>`
   }),
   `<line x1="${labelWidth + zero}" y1="20" x2="${labelWidth + zero}" y2="${bars.length * rowHeight + 28}" stroke="#333"/>`,
   '</svg>',
