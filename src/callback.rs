@@ -10,7 +10,7 @@
 use std::ffi::{c_void, CStr};
 use std::{panic, ptr};
 
-use napi::bindgen_prelude::{panic_to_error, JsError, ToNapiValue};
+use napi::bindgen_prelude::{panic_to_error, JsError, Object, ToNapiValue};
 use napi::{check_status, sys, Env, JsValue, Unknown};
 
 /// The body of a raw export: `this` and the first `N` arguments (missing ones are `undefined`,
@@ -189,4 +189,20 @@ pub fn define<'env>(
       descriptors.as_ptr(),
     )
   })
+}
+
+/// Runs once per environment, after napi-rs has registered every export (napi-rs keeps a single
+/// such hook for the whole addon): swaps the hot exports for their raw twins.
+#[cfg_attr(test, allow(dead_code))] // napi-rs registers the hook in non-test builds only
+#[napi(module_exports)]
+pub fn init(#[allow(unused_mut)] mut exports: Object, env: Env) -> napi::Result<()> {
+  crate::greet::export(&env, &exports)?;
+  crate::sum::export(&env, &exports)?;
+  crate::calculator::export(&env, &exports)?;
+  crate::user::export(&env, &exports)?;
+  #[cfg(feature = "bench-floor")]
+  crate::bench_floor::export(&env, &mut exports)?;
+  #[cfg(feature = "test-panic")]
+  crate::test_panic::export(&env, &exports)?;
+  Ok(())
 }
