@@ -314,26 +314,30 @@ fn require_new(this: &Unknown) -> Result<()> {
   Ok(())
 }
 
-/// Runs a `Calculator.prototype` method for JS: `None` is `reset`.
-fn call_method(env: &Env, op: Option<Op>, this: &Unknown, arg: &Unknown) -> napi::Result<f64> {
+/// Runs a `Calculator.prototype` method for JS and returns the new value: `None` is `reset`.
+fn call_method(
+  env: &Env,
+  op: Option<Op>,
+  this: &Unknown,
+  arg: &Unknown,
+) -> napi::Result<sys::napi_value> {
   let func = op.map_or("Calculator.reset", Op::method);
   let calc = Calculator::receiver(func, this).into_napi(env)?;
   // SAFETY: `receiver` returned the live Calculator wrapped by `this`. JS is single-threaded and
   // the method body runs no JS, so no other reference to it is live meanwhile.
   let calc = unsafe { &mut *calc };
-  match op {
-    Some(op) => calc.update(env, op, arg),
-    None => calc.set(env, arg),
-  }
+  let value = match op {
+    Some(op) => calc.update(env, op, arg)?,
+    None => calc.set(env, arg)?,
+  };
+  to_js(env, value)
 }
 
-const ADD: Body<1> = |env, this, [n]| to_js(env, call_method(env, Some(Op::Add), &this, &n)?);
-const SUBTRACT: Body<1> =
-  |env, this, [n]| to_js(env, call_method(env, Some(Op::Subtract), &this, &n)?);
-const MULTIPLY: Body<1> =
-  |env, this, [n]| to_js(env, call_method(env, Some(Op::Multiply), &this, &n)?);
-const DIVIDE: Body<1> = |env, this, [n]| to_js(env, call_method(env, Some(Op::Divide), &this, &n)?);
-const RESET: Body<1> = |env, this, [value]| to_js(env, call_method(env, None, &this, &value)?);
+const ADD: Body<1> = |env, this, [n]| call_method(env, Some(Op::Add), &this, &n);
+const SUBTRACT: Body<1> = |env, this, [n]| call_method(env, Some(Op::Subtract), &this, &n);
+const MULTIPLY: Body<1> = |env, this, [n]| call_method(env, Some(Op::Multiply), &this, &n);
+const DIVIDE: Body<1> = |env, this, [n]| call_method(env, Some(Op::Divide), &this, &n);
+const RESET: Body<1> = |env, this, [value]| call_method(env, None, &this, &value);
 const VALUE: Body<0> = |env, this, []| to_js(env, Calculator::value(env, This::from(this))?);
 
 /// Replaces the methods and the `value` getter napi-rs defined on `Calculator.prototype` with

@@ -67,6 +67,12 @@ unsafe extern "C" fn trampoline<const N: usize>(
   })
 }
 
+/// Writable, enumerable and configurable: the attributes of an object literal's properties (and
+/// of the exports napi-rs makes).
+const PLAIN: sys::napi_property_attributes = sys::PropertyAttributes::writable
+  | sys::PropertyAttributes::enumerable
+  | sys::PropertyAttributes::configurable;
+
 /// A property of `target` to define with [`define`].
 pub struct Property {
   name: &'static CStr,
@@ -94,14 +100,7 @@ impl Property {
 
   /// A plain function: writable, configurable and, as napi-rs makes exports, enumerable.
   pub fn function<const N: usize>(name: &'static CStr, body: &'static Body<N>) -> Self {
-    Property::new(
-      name,
-      body,
-      false,
-      sys::PropertyAttributes::writable
-        | sys::PropertyAttributes::enumerable
-        | sys::PropertyAttributes::configurable,
-    )
+    Property::new(name, body, false, PLAIN)
   }
 
   /// A class method: writable and configurable, not enumerable (as a JS `class` makes them).
@@ -161,9 +160,7 @@ pub fn data_property(name: &CStr, value: sys::napi_value) -> sys::napi_property_
     getter: None,
     setter: None,
     value,
-    attributes: sys::PropertyAttributes::writable
-      | sys::PropertyAttributes::enumerable
-      | sys::PropertyAttributes::configurable,
+    attributes: PLAIN,
     data: ptr::null_mut(),
   }
 }
