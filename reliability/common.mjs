@@ -2,10 +2,11 @@
 // runner, the open-fd count, and the record of each check's figures that the README's
 // reliability section is generated from.
 import { spawn } from 'node:child_process'
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:http'
 import { dirname, join } from 'node:path'
 import process from 'node:process'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
 
 export const ROOT = dirname(dirname(fileURLToPath(import.meta.url)))
@@ -48,6 +49,42 @@ export function isDocumented(err) {
 
 /** The number of open file descriptors of this process. */
 export const openFds = () => readdirSync('/proc/self/fd').length
+
+/** What each open file descriptor of this process refers to, by number. */
+export function fdTargets() {
+  const targets = {}
+  for (const fd of readdirSync('/proc/self/fd')) {
+    try {
+      targets[fd] = readlinkSync(`/proc/self/fd/${fd}`)
+    } catch {
+      // Closed between the listing and the read: the listing's own directory fd.
+    }
+  }
+  return targets
+}
+
+/**
+ * The fds open now that were not open in `before` (a `fdTargets()` map), as `fd → target`
+ * lines: what a run opened and left open. Sockets and pipes are named by inode, so a new one that
+ * took the number of a closed one counts too. Fds that were open before and closed since are not
+ * leaks and are not counted: an idle pooled connection may close at any time.
+ */
+export function fdsOpenedSince(before) {
+  return Object.entries(fdTargets())
+    .filter(([fd, target]) => before[fd] !== target)
+    .map(([fd, target]) => `${fd} → ${target}`)
+}
+
+/** Waits up to `ms` for the fds opened since `before` to close; returns those still open. */
+export async function fdsLeftOpen(before, ms) {
+  const until = performance.now() + ms
+  let open = fdsOpenedSince(before)
+  while (open.length > 0 && performance.now() < until) {
+    await sleep(50)
+    open = fdsOpenedSince(before)
+  }
+  return open
+}
 
 /**
  * A `node:http` server on 127.0.0.1 (ephemeral port) routing by path; unknown paths get a 404.

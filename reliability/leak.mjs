@@ -4,8 +4,8 @@
 // which allocates an error object), the other calls fetchData LEAK_FETCHES times (default 20,000:
 // a quarter each of success, 404, timeout and abort) against a loopback server in the same
 // process. After gc(), RSS and `external` must have grown by less than 10 MB from the baseline,
-// and the open file descriptors (/proc/self/fd) must be back to the baseline count once the
-// server has closed its side of the pooled connections.
+// and every file descriptor opened during the measured round (/proc/self/fd) must be closed again
+// once the server has closed its side of the pooled connections.
 import { createRequire } from 'node:module'
 import process from 'node:process'
 import { setImmediate, setTimeout as sleep } from 'node:timers/promises'
@@ -14,6 +14,8 @@ import { fileURLToPath } from 'node:url'
 import {
   ADDON,
   checks,
+  fdTargets,
+  fdsLeftOpen,
   finish,
   lastResult,
   openFds,
@@ -92,13 +94,6 @@ async function settle() {
   }
 }
 
-/** Waits up to `ms` for the fd count to come down to `target`; returns the last count. */
-async function fdsBackTo(target, ms = 10_000) {
-  const until = performance.now() + ms
-  while (openFds() > target && performance.now() < until) await sleep(50)
-  return openFds()
-}
-
 /** A signed figure with two decimals. */
 const sign = (n) => `${n >= 0 ? '+' : ''}${n.toFixed(2)}`
 /** An object's entries in key order, as JSON. */
@@ -138,13 +133,14 @@ async function child(kind) {
   await sleep(200)
   await settle()
   const before = memory()
+  const beforeTargets = fdTargets()
   const started = performance.now()
   const seen = await round(m, kind)
-  const fds = await fdsBackTo(before.fds)
+  const leftOpen = await fdsLeftOpen(beforeTargets, 10_000)
   await settle()
-  const after = { ...memory(), fds }
+  const after = memory()
   const seconds = (performance.now() - started) / 1000
-  console.log(JSON.stringify({ result: { before, after, seconds, ...seen } }))
+  console.log(JSON.stringify({ result: { before, after, leftOpen, seconds, ...seen } }))
 }
 
 async function parent() {
@@ -163,7 +159,7 @@ async function parent() {
       `${kind}: child exits 0 (code ${run.code}, signal ${run.signal})`,
     )
     if (!result) continue
-    const { before, after } = result
+    const { before, after, leftOpen } = result
     const rss = (after.rss - before.rss) / MB
     const external = (after.external - before.external) / MB
     check(rss < LIMIT_MB, `${kind}: RSS grew by ${rss.toFixed(2)} MB (limit ${LIMIT_MB})`)
@@ -171,7 +167,10 @@ async function parent() {
       external < LIMIT_MB,
       `${kind}: external grew by ${external.toFixed(2)} MB (limit ${LIMIT_MB})`,
     )
-    check(after.fds === before.fds, `${kind}: open fds ${before.fds} before, ${after.fds} after`)
+    check(
+      leftOpen.length === 0,
+      `${kind}: no fd opened during the round is still open (${before.fds} before, ${after.fds} after${leftOpen.length ? `; still open: ${leftOpen.join(', ')}` : ''})`,
+    )
     figures[kind] =
       `RSS ${sign(rss)} MB (${(before.rss / MB).toFixed(1)} → ${(after.rss / MB).toFixed(1)} MB), external ${sign(external)} MB, open fds ${before.fds} → ${after.fds}; ${result.seconds.toFixed(1)} s measured`
     for (const [name, count] of Object.entries(result.errors ?? {})) {
@@ -193,7 +192,7 @@ async function parent() {
   }
   await record('leak', {
     ok: counts.failed === 0,
-    summary: `Each in its own child process, after ${WARMUP_ROUNDS} identical warm-up rounds; growth after \`gc()\` (limits: < ${LIMIT_MB} MB, fds back to the start):`,
+    summary: `Each in its own child process, after ${WARMUP_ROUNDS} identical warm-up rounds; growth after \`gc()\` (limits: < ${LIMIT_MB} MB, every fd opened during the round closed again):`,
     lines: [
       `${CALLS.toLocaleString('en')} calls of each sync export (greet, sum, Calculator, createUser; half of them errors): ${figures.sync ?? 'no figures'}`,
       `${FETCHES.toLocaleString('en')} \`fetchData\` calls (${FETCHES / 4} each: success, 404, timeout, abort): ${figures.fetch ?? 'no figures'}`,

@@ -4,15 +4,25 @@
 // statuses or too late. Each call's behaviour is drawn from a seeded generator (the seed is
 // printed; STRESS_SEED replays it) and named in its URL, so every outcome is checked exactly:
 // the body for the call, ERR_HTTP_STATUS with that status, ETIMEDOUT, or ECONNRESET/ERR_NETWORK
-// for a reset. Every promise must settle, and the child's open fds must come back to where they
-// were before the run.
+// for a reset. Every promise must settle, and every fd the child opened during the run must be
+// closed again.
 import { createServer } from 'node:http'
 import { createRequire } from 'node:module'
 import process from 'node:process'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
 
-import { ADDON, checks, finish, lastResult, openFds, record, runChild } from './common.mjs'
+import {
+  ADDON,
+  checks,
+  fdTargets,
+  fdsLeftOpen,
+  finish,
+  lastResult,
+  openFds,
+  record,
+  runChild,
+} from './common.mjs'
 
 const CALLS = Number(process.env.STRESS_CALLS || 10_000)
 const CONCURRENCY = Number(process.env.STRESS_CONCURRENCY || 256)
@@ -97,16 +107,13 @@ function correct(call, outcome) {
 
 /**
  * The open fd count once it has stayed the same for 3 s (Node's server closes idle keep-alive
- * connections a little over a second after `keepAliveTimeout`), or, given a `target`, once it is
- * back down to it; gives up after 15 s.
+ * connections a little over a second after `keepAliveTimeout`); gives up after 15 s.
  */
-async function steadyFds(target) {
+async function steadyFds() {
   let count = openFds()
   let stableSince = performance.now()
   const until = performance.now() + 15_000
-  const waiting = () =>
-    target === undefined ? performance.now() - stableSince < 3000 : count > target
-  while (waiting() && performance.now() < until) {
+  while (performance.now() - stableSince < 3000 && performance.now() < until) {
     await sleep(50)
     const now = openFds()
     if (now !== count) stableSince = performance.now()
@@ -133,6 +140,7 @@ async function child(base, seed) {
       .map(fetchOne),
   )
   const before = await steadyFds()
+  const beforeTargets = fdTargets()
   const calls = plan(seed)
   const outcomes = Array.from({ length: calls.length })
   let settled = 0
@@ -157,7 +165,8 @@ async function child(base, seed) {
     tally[key] = (tally[key] ?? 0) + 1
     if (!correct(call, outcome)) wrong.push({ call, outcome })
   })
-  const after = await steadyFds(before)
+  const leftOpen = await fdsLeftOpen(beforeTargets, 15_000)
+  const after = openFds()
   console.log(
     JSON.stringify({
       result: {
@@ -167,6 +176,7 @@ async function child(base, seed) {
         tally,
         before,
         after,
+        leftOpen,
         seconds,
       },
     }),
@@ -197,8 +207,8 @@ async function parent() {
     `every outcome is the right one for its call (${result?.wrongCount} wrong${result?.wrongCount ? `: ${JSON.stringify(result.wrong)}` : ''})`,
   )
   check(
-    result?.after === result?.before,
-    `open fds ${result?.before} before, ${result?.after} after`,
+    result?.leftOpen?.length === 0,
+    `no fd opened during the run is still open (${result?.before} before, ${result?.after} after${result?.leftOpen?.length ? `; still open: ${result.leftOpen.join(', ')}` : ''})`,
   )
   const tally = Object.entries(result?.tally ?? {})
     .map(([key, n]) => `${n} ${key === 'body' ? 'bodies' : `\`${key}\``}`)
