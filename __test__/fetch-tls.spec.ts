@@ -1,4 +1,6 @@
+import { createSecureServer } from 'node:http2'
 import { createServer, type Server } from 'node:https'
+import type { TLSSocket } from 'node:tls'
 import type { AddressInfo } from 'node:net'
 
 import test from 'ava'
@@ -71,6 +73,19 @@ test('NODE_EXTRA_CA_CERTS is honoured, as Node does', async (t) => {
   )
   t.not(without.code, 0)
   t.regex(without.stderr, /ERR_TLS_CERT/)
+})
+
+test('HTTP/1.1 is used even where the server offers HTTP/2, as Node fetch does', async (t) => {
+  const server = createSecureServer(
+    { key: trusted.key, cert: trusted.cert, allowHTTP1: true },
+    (req, res) => {
+      res.end(`HTTP/${req.httpVersion} over ${(req.socket as TLSSocket).alpnProtocol}`)
+    },
+  )
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  t.teardown(() => server.close())
+  const h2Url = `https://127.0.0.1:${(server.address() as AddressInfo).port}/`
+  t.is(await fetchData(h2Url, { ca: trusted.ca }), 'HTTP/1.1 over http/1.1')
 })
 
 test('ca must hold PEM certificates', async (t) => {
