@@ -95,6 +95,10 @@ pub struct Calculator {
   value: f64,
   /// [`THIS_COPY`] of the addon file that made it (see [`Calculator::receiver`]).
   origin: *const u8,
+  /// The address [`Calculator::receiver`] remembered it by in [`VERIFIED`] (0: not remembered):
+  /// that of the box napi-rs wrapped it in, which `Drop` must forget. `Drop` cannot use its own
+  /// address: napi-rs's finalizer moves the Calculator out of the box before dropping it.
+  remembered: usize,
 }
 
 /// A byte whose address tells this copy of the addon from another one loaded from another file:
@@ -120,6 +124,7 @@ impl Calculator {
     Ok(Calculator {
       value,
       origin: &THIS_COPY,
+      remembered: 0,
     })
   }
 
@@ -216,11 +221,8 @@ impl Calculator {
       )));
     }
     let calc = wrapped.cast::<Calculator>();
-    // SAFETY: the tag proves a live Calculator. Only this copy's own are remembered: another
-    // copy's Calculator is dropped by that copy, which would forget it in its own set only.
-    if std::ptr::eq(unsafe { (*calc).origin }, &THIS_COPY) {
-      VERIFIED.with(|verified| verified.borrow_mut().insert(address));
-    }
+    // SAFETY: the tag proves a live Calculator, and no reference to it exists yet.
+    unsafe { remember(calc) };
     Ok(calc)
   }
 
@@ -240,12 +242,29 @@ impl Calculator {
   }
 }
 
+/// Remembers the Calculator at `calc` in [`VERIFIED`], and in the Calculator the address it is
+/// remembered by. Only this copy's own Calculators are remembered: another copy's is dropped by
+/// that copy, which would forget it in its own set only.
+///
+/// # Safety
+/// `calc` points to a live Calculator, boxed where napi-rs wrapped it, with no reference to it.
+unsafe fn remember(calc: *mut Calculator) {
+  // SAFETY: the caller's promise.
+  let calc = unsafe { &mut *calc };
+  if std::ptr::eq(calc.origin, &THIS_COPY) {
+    calc.remembered = std::ptr::from_mut(calc) as usize;
+    VERIFIED.with(|verified| verified.borrow_mut().insert(calc.remembered));
+  }
+}
+
 impl Drop for Calculator {
-  /// Forgets the address before the memory is freed, so that it can never vouch for whatever is
-  /// allocated there next. (During a thread's exit the set may already be gone: nothing to do.)
+  /// Forgets the remembered address before its box is freed, so that it can never vouch for
+  /// whatever is allocated there next. (During a thread's exit the set may already be gone:
+  /// nothing to do.)
   fn drop(&mut self) {
-    let address = std::ptr::from_mut(self) as usize;
-    let _ = VERIFIED.try_with(|verified| verified.borrow_mut().remove(&address));
+    if self.remembered != 0 {
+      let _ = VERIFIED.try_with(|verified| verified.borrow_mut().remove(&self.remembered));
+    }
   }
 }
 
@@ -370,16 +389,37 @@ pub fn export(env: &Env, exports: &Object) -> napi::Result<()> {
 mod tests {
   use super::*;
 
-  #[test]
-  fn a_dropped_calculator_is_forgotten() {
-    let calc = Box::new(Calculator {
+  fn boxed(origin: *const u8) -> *mut Calculator {
+    Box::into_raw(Box::new(Calculator {
       value: 1.0,
-      origin: &THIS_COPY,
-    });
-    let address = std::ptr::from_ref(&*calc) as usize;
-    VERIFIED.with(|verified| verified.borrow_mut().insert(address));
-    drop(calc);
+      origin,
+      remembered: 0,
+    }))
+  }
+
+  #[test]
+  fn a_finalized_calculator_is_forgotten() {
+    let calc = boxed(&THIS_COPY);
+    let address = calc as usize;
+    // SAFETY: a live boxed Calculator, with no reference to it.
+    unsafe { remember(calc) };
+    assert!(VERIFIED.with(|verified| verified.borrow().contains(&address)));
+    // As napi-rs's finalizer does: the Calculator is moved out of its box, then dropped.
+    // SAFETY: the box made above, released once.
+    let moved: Calculator = *unsafe { Box::from_raw(calc) };
+    drop(moved);
     assert!(!VERIFIED.with(|verified| verified.borrow().contains(&address)));
+  }
+
+  #[test]
+  fn another_copys_calculator_is_not_remembered() {
+    static OTHER_COPY: u8 = 0;
+    let calc = boxed(&OTHER_COPY);
+    // SAFETY: as above.
+    unsafe { remember(calc) };
+    assert!(!VERIFIED.with(|verified| verified.borrow().contains(&(calc as usize))));
+    // SAFETY: as above.
+    drop(unsafe { Box::from_raw(calc) });
   }
 
   #[test]
