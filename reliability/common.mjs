@@ -134,7 +134,8 @@ export function runChild(file, { args = [], nodeArgs = [], env = {}, killAfter =
     })
     const killer = setTimeout(() => child.kill('SIGKILL'), killAfter)
     child.on('error', reject)
-    child.on('exit', (code, signal) => {
+    // 'close', not 'exit': 'exit' can come before the child's last output has been read.
+    child.on('close', (code, signal) => {
       clearTimeout(killer)
       resolve({ code, signal, stdout, stderr })
     })

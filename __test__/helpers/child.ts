@@ -35,9 +35,15 @@ export function runNode(
     child.stderr.on('data', (chunk) => (stderr += chunk))
     const killer = setTimeout(() => child.kill('SIGKILL'), killAfter)
     child.on('error', reject)
-    child.on('exit', (code, signal) => {
+    // 'exit' can come before the child's last output has been read: the result waits for 'close'
+    // (every stdio stream drained), and the times are taken at 'exit'.
+    let exited = 0
+    child.on('exit', () => {
+      exited = performance.now()
+    })
+    child.on('close', (code, signal) => {
       clearTimeout(killer)
-      const now = performance.now()
+      const now = exited || performance.now()
       resolve({
         code,
         signal,
