@@ -6,8 +6,8 @@
 // checks each element is an int32 (what the native contract accepts) and copies it into an
 // Int32Array, which the native `sum` then reads in place and adds up exactly. Anything else
 // (an Int32Array, a wrong type, a Proxy, an array too long to copy) goes to the native `sum`
-// unchanged, and so does the first element the check refuses, so every error is still the
-// native one, word for word.
+// unchanged; the first element the check refuses goes to the native `sum.elementError`, so every
+// error is still the native one, word for word.
 //
 // The built-ins used here are captured when the module loads, as Node's own library does: code
 // that later replaces `Int32Array`, `Math.min` or a typed-array method cannot change a sum.
@@ -62,19 +62,15 @@ function grown(copy, length) {
 
 /** Wraps the native `sum` so that an Array is copied into an Int32Array in one JS pass. */
 function withArrayFastPath(nativeSum) {
+  const { elementError: nativeElementError } = nativeSum
   /**
-   * The error the native reader gives for `value` at `index`, without reading `numbers` again
-   * (its getters, if it has any, ran once already): a probe array with the same element, or the
-   * same hole, at the same index behind valid zeros. (Like the native reader, it asks whether
-   * the index is a hole only when the element read as `undefined`.)
+   * Throws the error the native reader gives for `value` at `index`, without reading `numbers`
+   * again (its getters, if it has any, ran once already). Like the native reader, it asks whether
+   * the index is a hole only when the element read as `undefined`.
    */
   function elementError(numbers, index, value) {
-    const probe = []
-    for (let i = 0; i < index; i++) probe[i] = 0
-    probe.length = index + 1
-    if (value !== undefined || index in numbers) probe[index] = value
-    nativeSum(probe)
-    // The probe always throws; should it not, the native reader decides on the real input.
+    nativeElementError(index, value, value === undefined && !(index in numbers))
+    // Not reached: `value` failed the check. Should it not have, the native reader decides.
     return nativeSum(numbers)
   }
 

@@ -186,10 +186,9 @@ test('error messages print numbers exactly as String(n) does', (t) => {
 })
 
 /** What a call does: its result, or the class, code and message of what it throws. */
-function outcome(f: typeof sum, input: unknown) {
+function outcome(f: (input: never) => unknown, input: unknown) {
   try {
-    // @ts-expect-error any input
-    return { result: f(input) }
+    return { result: f(input as never) }
   } catch (err) {
     const { constructor, code, message } = err as Error & { code?: string }
     return { threw: constructor.name, code, message }
@@ -226,6 +225,46 @@ test('arrays of any length are copied whole, with a bad element found wherever i
       code: 'ERR_INVALID_ARG_TYPE',
       message: new RegExp(`"numbers\\[${length - 1}\\]".*an empty slot \\(hole\\)$`),
     })
+  }
+})
+
+test("the native sum's elementError, which the entry point reports through, is hidden and exact", (t) => {
+  type ElementError = (index: unknown, value: unknown, hole: unknown) => undefined
+  const { elementError } = nativeSum as typeof nativeSum & { elementError: ElementError }
+  t.false(Object.getOwnPropertyDescriptor(nativeSum, 'elementError')?.enumerable ?? true)
+  t.false('elementError' in sum)
+  t.is(elementError(5, 7, false), undefined)
+  // The same error as the native reader gives for the same element (or hole) at index 5.
+  const cases: [unknown, boolean][] = [
+    [1.5, false],
+    [2 ** 31, false],
+    ['x', false],
+    [undefined, false],
+    [undefined, true],
+  ]
+  for (const [value, hole] of cases) {
+    const values: unknown[] = [0, 0, 0, 0, 0]
+    values.length = 6
+    if (!hole) values[5] = value
+    t.deepEqual(
+      outcome(() => elementError(5, value, hole), values),
+      outcome(nativeSum, values),
+    )
+  }
+  // The highest index an array has, without an array that long.
+  t.throws(() => elementError(2 ** 32 - 2, null, false), {
+    instanceOf: TypeError,
+    message: `sum: The "numbers[${2 ** 32 - 2}]" argument must be of type number. Received null`,
+  })
+  const misuses: [unknown, unknown, string][] = [
+    [-1, false, 'ERR_OUT_OF_RANGE'],
+    [0.5, false, 'ERR_OUT_OF_RANGE'],
+    [2 ** 32, false, 'ERR_OUT_OF_RANGE'],
+    ['1', false, 'ERR_INVALID_ARG_TYPE'],
+    [1, 'yes', 'ERR_INVALID_ARG_TYPE'],
+  ]
+  for (const [index, hole, code] of misuses) {
+    t.throws(() => elementError(index, 1.5, hole), { code, message: /^elementError: / })
   }
 })
 

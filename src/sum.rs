@@ -2,7 +2,7 @@
 
 use std::ptr;
 
-use napi::bindgen_prelude::Object;
+use napi::bindgen_prelude::{JsObjectValue, Object};
 use napi::{sys, Env, JsValue, Unknown, ValueType};
 
 use crate::arg;
@@ -81,9 +81,46 @@ pub fn sum(env: &Env, numbers: Unknown) -> napi::Result<f64> {
 /// point hands it arrays as Int32Arrays (see sum.cjs).
 const SUM: Body<1> = |env, _this, [numbers]| to_js(env, sum(env, numbers)?);
 
-/// Replaces the `sum` napi-rs exported with [`SUM`].
+/// Throws the error [`sum`] gives for `value` at `index` of an array (`hole`: an empty slot there),
+/// or returns `undefined` if `value` is a valid element. For sum.cjs, which reads arrays in JS:
+/// it hands over the first element its check refuses, and the wording stays in this module.
+const ELEMENT_ERROR: Body<3> = |env, _this, [index, value, hole]| {
+  element_error(&index, &value, &hole).into_napi(env)?;
+  to_js(env, ())
+};
+
+/// Replaces the `sum` napi-rs exported with [`SUM`], which carries [`ELEMENT_ERROR`] as its
+/// non-enumerable `elementError` (for sum.cjs; the package exports sum.cjs's wrapper instead).
 pub fn export(env: &Env, exports: &Object) -> napi::Result<()> {
-  callback::define(env, exports, &[Property::function(c"sum", &SUM)])
+  callback::define(env, exports, &[Property::function(c"sum", &SUM)])?;
+  let sum: Unknown = exports.get_named_property("sum")?;
+  callback::define(
+    env,
+    &sum,
+    &[Property::method(c"elementError", &ELEMENT_ERROR)],
+  )
+}
+
+/// See [`ELEMENT_ERROR`].
+fn element_error(index: &Unknown, value: &Unknown, hole: &Unknown) -> Result<()> {
+  let what = "elementError";
+  let index = arg::integer_in(
+    what,
+    "index",
+    arg::expect_number(what, "index", index)?,
+    0,
+    u32::MAX.into(),
+  )?;
+  // Within the u32 bounds just checked.
+  let index = index as u32;
+  arg::expect_type(what, "hole", hole, ValueType::Boolean)?;
+  if hole.coerce_to_bool()? {
+    return Err(not_a_number_error(index, "an empty slot (hole)".into()));
+  }
+  match arg::type_of(value)? {
+    ValueType::Number => element(index, value.coerce_to_number()?.get_double()?).map(drop),
+    _ => Err(not_a_number_error(index, arg::describe(value))),
+  }
 }
 
 fn total(env: &Env, numbers: &Unknown) -> Result<i128> {
@@ -171,12 +208,17 @@ fn not_a_number(env: &Env, array: &Unknown, index: u32, item: &Unknown) -> Resul
   } else {
     arg::describe(item)
   };
-  Ok(Error::arg_type(
+  Ok(not_a_number_error(index, received))
+}
+
+/// The type error for the element at `index`, described as `received`.
+fn not_a_number_error(index: u32, received: String) -> Error {
+  Error::arg_type(
     FUNC,
     &format!("numbers[{index}]"),
     "of type number",
     &received,
-  ))
+  )
 }
 
 fn has_element(env: &Env, array: &Unknown, index: u32) -> Result<bool> {
