@@ -143,15 +143,21 @@ const CREATE_USER: Body<3> =
 const RECORD_SOURCE: &str = "(function record(id, name, email) { return { id, name, email } })";
 
 /// The environment's instance data (napi-rs leaves that slot to the addon, and nothing else in
-/// this addon sets it): a reference to its compiled [`RECORD_SOURCE`], or `None` if the engine
-/// would not compile it, in which case records are built by [`record_by_properties`].
-struct Record(Option<sys::napi_ref>);
+/// this addon sets it): [`RECORD_SOURCE`], compiled by the first `createUser` call of the
+/// environment, so that environments that never call it never compile it.
+enum Record {
+  NotCompiled,
+  /// A reference to the compiled function.
+  Compiled(sys::napi_ref),
+  /// The engine would not compile it: records are built by [`record_by_properties`].
+  Refused,
+}
 
 unsafe extern "C" fn delete_record(env: sys::napi_env, data: *mut c_void, _: *mut c_void) {
   // SAFETY: `data` is the `Box<Record>` that `export` leaked; this runs once, as the
   // environment is torn down.
   let record = unsafe { Box::from_raw(data.cast::<Record>()) };
-  if let Some(reference) = record.0 {
+  if let Record::Compiled(reference) = *record {
     // SAFETY: a reference of this environment, deleted once.
     unsafe { sys::napi_delete_reference(env, reference) };
   }
@@ -184,7 +190,7 @@ fn compile_record(env: &Env) -> Option<sys::napi_ref> {
 /// Replaces the `createUser` napi-rs exported with [`CREATE_USER`], and sets the environment's
 /// [`Record`].
 pub fn export(env: &Env, exports: &Object) -> napi::Result<()> {
-  let record = Box::new(Record(compile_record(env)));
+  let record = Box::new(Record::NotCompiled);
   // SAFETY: the box is freed by `delete_record`, once, when the environment is torn down.
   check_status!(unsafe {
     sys::napi_set_instance_data(
@@ -221,11 +227,18 @@ fn record(
   let mut data = ptr::null_mut();
   let mut id_value = ptr::null_mut();
   // SAFETY: plain Node-API calls on live values of this environment. The instance data is the
-  // `Record` that `export` set (JS can call `createUser` only once `export` has run).
+  // `Record` that `export` set (JS can call `createUser` only once `export` has run), and only
+  // this thread, in this call, uses it: compiling runs no JS but a constant function expression.
   unsafe {
     check_status!(sys::napi_get_instance_data(raw, &mut data))?;
     check_status!(sys::napi_create_uint32(raw, id, &mut id_value))?;
-    let Some(reference) = data.cast::<Record>().as_ref().and_then(|record| record.0) else {
+    let Some(record) = data.cast::<Record>().as_mut() else {
+      return record_by_properties(env, id_value, name, email);
+    };
+    if let Record::NotCompiled = record {
+      *record = compile_record(env).map_or(Record::Refused, Record::Compiled);
+    }
+    let Record::Compiled(reference) = *record else {
       return record_by_properties(env, id_value, name, email);
     };
     let mut function = ptr::null_mut();
