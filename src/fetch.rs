@@ -23,8 +23,8 @@ const TORN_DOWN: &str = "fetchData: the request's JS environment was torn down";
 /// Fetches `url` with an HTTP/1.1 GET (as Node's `fetch` does; HTTP/2 is not negotiated) and
 /// resolves with the response body as text, decoded by the charset of `Content-Type` (UTF-8 by
 /// default) after gzip, brotli or deflate decoding. Runs off the event loop, on one connection
-/// pool for the process; follows up to 20 redirects; verifies
-/// TLS certificates against Mozilla's roots, `NODE_EXTRA_CA_CERTS` and `options.ca`.
+/// pool for the process; follows up to 20 redirects; verifies TLS certificates against Mozilla's
+/// roots, `NODE_EXTRA_CA_CERTS` and `options.ca`.
 ///
 /// It never throws: every failure, a bad argument included, is a rejection.
 ///
