@@ -10,7 +10,8 @@
 //    off: Node itself does not free everything at exit (test:leak covers leaks). Any ASan report
 //    fails the run.
 // 2. Miri: `cargo +nightly miri test --lib`, the plain-Rust unit tests (none of them calls into
-//    Node-API, which Miri cannot run).
+//    Node-API, which Miri cannot run; those marked `cfg_attr(miri, ignore)`, with no unsafe code,
+//    are skipped there).
 import { execFileSync, spawn } from 'node:child_process'
 import { copyFileSync, cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -115,7 +116,7 @@ const passed = [
 const [, ok = '0', bad = '0', ignored = '0'] = passed.at(-1) ?? []
 check(miri.code === 0 && bad === '0', `Miri: ${ok} passed, ${bad} failed, ${ignored} ignored`)
 figures.push(
-  `Miri (\`cargo +nightly miri test --lib\`, every unit test: none calls into Node-API): ${ok} passed, ${bad} failed, ${ignored} ignored, in ${miri.seconds.toFixed(0)} s.`,
+  `Miri (\`cargo +nightly miri test --lib\`, the unit tests: none calls into Node-API, and the ignored ones have no unsafe code): ${ok} passed, ${bad} failed, ${ignored} ignored, in ${miri.seconds.toFixed(0)} s.`,
 )
 
 await record('sanitizers', {

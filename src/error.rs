@@ -351,9 +351,11 @@ pub fn fmt_number(n: f64) -> String {
 /// an exact tie, the even ones. Rust's shortest formatting agrees except in exact ties.
 fn shortest_digits(x: f64) -> (String, i32) {
   let (digits, exponent) = scientific(&format!("{x:e}"));
-  // The exact value of a double has finitely many decimal digits (at most 767 significant).
-  let (exact, exact_exponent) = scientific(&format!("{x:.800e}"));
   let k = digits.len();
+  // A tie needs an exact value of k + 1 <= 18 significant digits.
+  let Some((exact, exact_exponent)) = exact_digits(x) else {
+    return (digits, exponent);
+  };
   let tie = exact.len() == k + 1 && exact.ends_with('5') && k <= 17;
   if !tie {
     return (digits, exponent);
@@ -382,6 +384,58 @@ fn shortest_digits(x: f64) -> (String, i32) {
     (digits, exponent)
   }
 }
+
+/// The significant digits of the exact value of `x` (> 0, finite), without trailing zeros, and
+/// the decimal exponent of the first, if there are at most [`EXACT_DIGITS`] of them; else `None`.
+/// Integer arithmetic on x = m × 2^e: no decimal expansion of up to 767 digits is ever made.
+fn exact_digits(x: f64) -> Option<(String, i32)> {
+  let bits = x.to_bits();
+  let biased = ((bits >> 52) & 0x7ff) as i32;
+  let fraction = bits & ((1 << 52) - 1);
+  let (mut m, mut e) = if biased == 0 {
+    (fraction, -1074)
+  } else {
+    (fraction | (1 << 52), biased - 1075)
+  };
+  if m == 0 {
+    return None;
+  }
+  // m odd from here on.
+  e += m.trailing_zeros() as i32;
+  m >>= m.trailing_zeros();
+  let (significand, tens) = if e < 0 {
+    // x = m × 5^q / 10^q, and m × 5^q is odd: no trailing zero. It has more than 18 digits
+    // once 5^q does (5^27 > 10^18), and below that it fits a u128 (m < 2^53).
+    let q = e.unsigned_abs();
+    if q > 26 {
+      return None;
+    }
+    (u128::from(m) * 5u128.pow(q), -(q as i32))
+  } else {
+    // x = m × 2^e: take out the tens, min(e, the fives in m); what is left has no trailing zero.
+    let mut fives = 0;
+    while m % 5 == 0 && fives < e {
+      m /= 5;
+      fives += 1;
+    }
+    let twos = (e - fives).unsigned_abs();
+    // 2^60 already has 19 digits; below that, m × 2^twos < 2^113 fits.
+    if twos >= 60 {
+      return None;
+    }
+    (u128::from(m) << twos, fives)
+  };
+  let digits = significand.to_string();
+  if digits.len() > EXACT_DIGITS {
+    return None;
+  }
+  let exponent = digits.len() as i32 - 1 + tens;
+  Some((digits, exponent))
+}
+
+/// The most significant digits [`exact_digits`] reports: a tie among k <= 17 shortest digits
+/// needs k + 1.
+const EXACT_DIGITS: usize = 18;
 
 /// Splits Rust's `{:e}` output into its significant digits (no trailing zeros) and exponent.
 fn scientific(formatted: &str) -> (String, i32) {
@@ -457,6 +511,56 @@ mod tests {
     ];
     for (n, js) in cases {
       assert_eq!(fmt_number(n), js, "String({n:?})");
+    }
+  }
+
+  #[test]
+  #[cfg_attr(
+    miri,
+    ignore = "no unsafe code, and its 800-digit reference expansions take minutes under Miri"
+  )]
+  fn exact_digits_are_those_of_the_full_expansion() {
+    // The full decimal expansion (at most 767 significant digits) as the reference.
+    let reference = |x: f64| {
+      let (digits, exponent) = scientific(&format!("{x:.800e}"));
+      (digits.len() <= EXACT_DIGITS).then_some((digits, exponent))
+    };
+    let mut specials = vec![
+      5e-324,
+      f64::MIN_POSITIVE,
+      f64::MAX,
+      0.5,
+      2.5,
+      6_257_940_958_882_074.0 / 8.0, // 782242619860259.25, an exact tie
+      1e22,
+      1e23,
+      0.1,
+      2f64.powi(59),
+      2f64.powi(60),
+      2f64.powi(-26),
+      2f64.powi(-27),
+      123456789012345680000.0,
+    ];
+    specials.extend((-30..=70).map(|p| 2f64.powi(p) * 3.0));
+    specials.extend((0..=22).map(|p| 10f64.powi(p)));
+    // A small generator of arbitrary doubles (xorshift over the bit patterns).
+    let mut state = 0x9E37_79B9_7F4A_7C15u64;
+    let random = (0..20_000).map(|i| {
+      state ^= state << 13;
+      state ^= state >> 7;
+      state ^= state << 17;
+      // Every other value with few significant bits, where short exact values live.
+      let bits = if i % 2 == 0 {
+        state
+      } else {
+        state & !((1 << 40) - 1)
+      };
+      f64::from_bits(bits).abs()
+    });
+    for x in specials.into_iter().chain(random) {
+      if x.is_finite() && x > 0.0 {
+        assert_eq!(exact_digits(x), reference(x), "{x:e}");
+      }
     }
   }
 
