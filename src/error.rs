@@ -401,8 +401,9 @@ fn exact_digits(x: f64) -> Option<(String, i32)> {
     return None;
   }
   // m odd from here on.
-  e += m.trailing_zeros() as i32;
-  m >>= m.trailing_zeros();
+  let zeros = m.trailing_zeros();
+  m >>= zeros;
+  e += zeros as i32;
   let (significand, tens) = if e < 0 {
     // x = m × 5^q / 10^q, and m × 5^q is odd: no trailing zero. It has more than 18 digits
     // once 5^q does (5^27 > 10^18), and below that it fits a u128 (m < 2^53).
