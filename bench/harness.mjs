@@ -13,7 +13,7 @@ import { withArrayFastPath } from '../sum.cjs'
 export const ROOT = dirname(dirname(fileURLToPath(import.meta.url)))
 /** The published binary (what users get) and the bench build (same code + the raw floor). */
 export const PUBLISHED = join(ROOT, 'mylib.linux-x64-gnu.node')
-const BENCH_BUILD = join(ROOT, 'target', 'bench', 'release', 'libmylib.so')
+const BENCH_BUILD = join(ROOT, 'target', 'bench', 'release', 'libmylib_node.so')
 
 /** Builds the bench-only binary (cargo feature `bench-floor`) once and loads it. */
 export function loadBenchBuild() {

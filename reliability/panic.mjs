@@ -85,7 +85,7 @@ if (process.argv[2] === '--child') {
     stdio: 'inherit',
   })
   const node = join(ROOT, 'target', 'debug', 'mylib_test_panic.node')
-  copyFileSync(join(ROOT, 'target', 'debug', 'libmylib.so'), node)
+  copyFileSync(join(ROOT, 'target', 'debug', 'libmylib_node.so'), node)
   const child = await runChild(new URL(import.meta.url).pathname, {
     args: ['--child', node],
     env: { RUST_BACKTRACE: '0' },

@@ -80,7 +80,7 @@ if (build.code === 0) {
   }
   symlinkSync(join(ROOT, 'node_modules'), join(suite, 'node_modules'))
   copyFileSync(
-    join(ROOT, 'target', 'asan', TARGET, 'debug', 'libmylib.so'),
+    join(ROOT, 'target', 'asan', TARGET, 'debug', 'libmylib_node.so'),
     join(suite, 'mylib.linux-x64-gnu.node'),
   )
   const asan = {

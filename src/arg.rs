@@ -7,34 +7,33 @@ use std::ptr;
 
 use napi::{sys, Env, JsValue, Unknown, ValueType};
 
-use crate::error::{fmt_number, Error, Result};
+use mylib_core::{Argument, Error as CoreError, Expected, Received};
+
+use crate::error::{Error, Result, QUOTE_UNITS};
 
 /// The `typeof` of a value, as Node-API reports it.
 pub fn type_of(value: &Unknown) -> Result<ValueType> {
   Ok(value.get_type()?)
 }
 
-/// Describes a value for the "Received ..." part of an error message, the way Node does,
-/// without running any user code (no getters, no `toString`).
-pub fn describe(value: &Unknown) -> String {
+/// What a value is, for the "Received ..." part of an error message, without running any user
+/// code (no getters, no `toString`). A string is read only as far as a message quotes it.
+pub fn describe(value: &Unknown) -> Received {
   let Ok(kind) = value.get_type() else {
-    return "an unknown value".into();
+    return Received::Type("unknown".into());
   };
   match kind {
-    ValueType::Undefined => "undefined".into(),
-    ValueType::Null => "null".into(),
-    ValueType::Boolean => {
-      // SAFETY: the type was checked just above.
-      let b = unsafe { value.cast::<bool>() }.unwrap_or_default();
-      format!("type boolean ({b})")
-    }
+    ValueType::Undefined => Received::Undefined,
+    ValueType::Null => Received::Null,
+    // SAFETY (both casts): the type was checked just above.
+    ValueType::Boolean => Received::Bool(unsafe { value.cast::<bool>() }.unwrap_or_default()),
     ValueType::Number => match number(value) {
-      Ok(n) => format!("type number ({})", fmt_number(n)),
-      Err(_) => "type number".into(),
+      Ok(n) => Received::Number(n),
+      Err(_) => Received::Type("number".into()),
     },
-    ValueType::String => match quoted_string(value) {
-      Ok(quoted) => format!("type string ({quoted})"),
-      Err(_) => "type string".into(),
+    ValueType::String => match string_head(value) {
+      Ok(head) => Received::String(head),
+      Err(_) => Received::Type("string".into()),
     },
     ValueType::BigInt => {
       // ToString of a BigInt primitive is an internal operation: it runs no user code.
@@ -42,63 +41,44 @@ pub fn describe(value: &Unknown) -> String {
         .coerce_to_string()
         .and_then(|s| s.into_utf8()?.into_owned())
       {
-        Ok(digits) => format!("type bigint ({digits}n)"),
-        Err(_) => "type bigint".into(),
+        Ok(digits) => Received::BigInt(digits),
+        Err(_) => Received::Type("bigint".into()),
       }
     }
-    ValueType::Symbol => "type symbol".into(),
-    ValueType::Function => "type function".into(),
-    ValueType::External => "type external".into(),
+    ValueType::Symbol => Received::Type("symbol".into()),
+    ValueType::Function => Received::Type("function".into()),
+    ValueType::External => Received::Type("external".into()),
     ValueType::Object => {
       if value.is_array().unwrap_or(false) {
-        "an instance of Array".into()
+        Received::Instance("Array".into())
       } else if let Some(name) = typed_array_name(value) {
-        format!("an instance of {name}")
+        Received::Instance(name.into())
       } else {
-        "type object".into()
+        Received::Type("object".into())
       }
     }
-    _ => "an unknown value".into(),
+    _ => Received::Type("unknown".into()),
   }
+}
+
+/// `ERR_INVALID_ARG_TYPE` for `arg`, which should have been `expected` and is `value`.
+pub fn type_error(arg: Argument, expected: Expected, value: &Unknown) -> Error {
+  CoreError::arg_type(arg, expected, describe(value)).into()
 }
 
 /// Reads a number, after checking that the value is one.
-pub fn expect_number(func: &str, arg: &str, value: &Unknown) -> Result<f64> {
-  expect_type(func, arg, value, ValueType::Number)?;
+pub fn expect_number(arg: Argument, value: &Unknown) -> Result<f64> {
+  expect_type(arg, value, ValueType::Number)?;
   number(value)
-}
-
-/// Checks that a number is an integer in `min..=max`: `ERR_OUT_OF_RANGE` otherwise, saying
-/// "an integer" for a fraction, NaN or ±Infinity and the bounds for the rest.
-pub fn integer_in(func: &str, what: &str, n: f64, min: i64, max: i64) -> Result<i64> {
-  if n.fract() != 0.0 || !n.is_finite() {
-    return Err(Error::out_of_range(
-      func,
-      what,
-      "an integer",
-      &fmt_number(n),
-    ));
-  }
-  // Every caller's bounds are exact in a double (|bound| < 2^53).
-  if n < min as f64 || n > max as f64 {
-    return Err(Error::out_of_range(
-      func,
-      what,
-      &format!(">= {min} and <= {max}"),
-      &fmt_number(n),
-    ));
-  }
-  // Integral and within i64 bounds that are exact doubles: the cast is exact.
-  Ok(n as i64)
 }
 
 /// Reads a number that may be omitted: `undefined` gives `default`, as a JS default parameter
 /// does; `null` and every other non-number are type errors.
-pub fn optional_number(func: &str, arg: &str, value: &Unknown, default: f64) -> Result<f64> {
+pub fn optional_number(arg: Argument, value: &Unknown, default: f64) -> Result<f64> {
   if type_of(value)? == ValueType::Undefined {
     return Ok(default);
   }
-  expect_number(func, arg, value)
+  expect_number(arg, value)
 }
 
 /// UTF-16 buffers up to this many code units live on the stack (see [`with_units`]).
@@ -119,19 +99,19 @@ pub fn with_units<R>(len: usize, f: impl FnOnce(&mut [u16]) -> R) -> R {
 }
 
 /// The length of a string in UTF-16 code units.
-pub fn utf16_len(env: &Env, func: &str, string: &Unknown) -> Result<usize> {
+pub fn utf16_len(env: &Env, string: &Unknown) -> Result<usize> {
   let raw = string.value();
   let mut len = 0;
   // SAFETY: `string` is a string; a NULL buffer asks only for its length.
   let status =
     unsafe { sys::napi_get_value_string_utf16(raw.env, raw.value, ptr::null_mut(), 0, &mut len) };
-  check(env, status, func)?;
+  check(env, status, "reading a string")?;
   Ok(len)
 }
 
 /// Copies a string's UTF-16 code units into `buffer`, which must hold them and one unit more
 /// (Node-API's terminating NUL goes there); returns how many it copied.
-pub fn read_utf16(env: &Env, func: &str, string: &Unknown, buffer: &mut [u16]) -> Result<usize> {
+pub fn read_utf16(env: &Env, string: &Unknown, buffer: &mut [u16]) -> Result<usize> {
   let raw = string.value();
   let mut written = 0;
   // SAFETY: Node-API writes at most `buffer.len()` units, NUL included.
@@ -144,7 +124,7 @@ pub fn read_utf16(env: &Env, func: &str, string: &Unknown, buffer: &mut [u16]) -
       &mut written,
     )
   };
-  check(env, status, func)?;
+  check(env, status, "reading a string")?;
   Ok(written)
 }
 
@@ -152,45 +132,50 @@ pub fn read_utf16(env: &Env, func: &str, string: &Unknown, buffer: &mut [u16]) -
 /// that the value is one, and runs `f` on them (without an allocation for a short string).
 pub fn with_utf16<R>(
   env: &Env,
-  func: &str,
-  arg: &str,
+  arg: Argument,
   value: &Unknown,
   f: impl FnOnce(&[u16]) -> R,
 ) -> Result<R> {
-  expect_type(func, arg, value, ValueType::String)?;
-  let len = utf16_len(env, func, value)?;
+  expect_type(arg, value, ValueType::String)?;
+  let len = utf16_len(env, value)?;
   with_units(len + 1, |buffer| {
-    let written = read_utf16(env, func, value, buffer)?;
+    let written = read_utf16(env, value, buffer)?;
     Ok(f(&buffer[..written]))
   })
 }
 
 /// Reads a string as UTF-8 (lone surrogates become U+FFFD, as the WHATWG URL parser would do),
 /// after checking that the value is one.
-pub fn expect_string(func: &str, arg: &str, value: &Unknown) -> Result<String> {
-  expect_type(func, arg, value, ValueType::String)?;
+pub fn expect_string(arg: Argument, value: &Unknown) -> Result<String> {
+  expect_type(arg, value, ValueType::String)?;
   // SAFETY: the value was checked to be a string.
   Ok(unsafe { value.cast::<String>()? })
 }
 
-/// Checks that a value has the JS type `kind` (string or number), else `ERR_INVALID_ARG_TYPE`.
-pub fn expect_type(func: &str, arg: &str, value: &Unknown, kind: ValueType) -> Result<()> {
+/// Checks that a value has the JS type `kind` (string, number or boolean), else
+/// `ERR_INVALID_ARG_TYPE`.
+pub fn expect_type(arg: Argument, value: &Unknown, kind: ValueType) -> Result<()> {
   if type_of(value)? == kind {
     return Ok(());
   }
   let expected = match kind {
-    ValueType::String => "of type string",
-    _ => "of type number",
+    ValueType::String => Expected::String,
+    ValueType::Boolean => Expected::Boolean,
+    _ => Expected::Number,
   };
-  Err(Error::arg_type(func, arg, expected, &describe(value)))
+  Err(type_error(arg, expected, value))
 }
 
 /// Reads the property `name` of a plain options object. This runs user code (getters, Proxy
 /// traps); an exception it throws is returned as `Error::Js`, cleared from the environment.
 pub fn property<'env>(env: &'env Env, object: &Unknown<'env>, name: &str) -> Result<Unknown<'env>> {
   let raw = object.value();
-  let key = std::ffi::CString::new(name)
-    .map_err(|_| Error::InvalidArgValue(format!("property name {name:?} contains NUL")))?;
+  let key = std::ffi::CString::new(name).map_err(|_| {
+    Error::Js(napi::Error::new(
+      napi::Status::InvalidArg,
+      format!("property name {name:?} contains NUL"),
+    ))
+  })?;
   let mut result = ptr::null_mut();
   // SAFETY: `raw` is a live object of the current environment.
   let status =
@@ -223,8 +208,9 @@ pub fn call_method<'env>(
 ) -> Result<Unknown<'env>> {
   let method = property(env, object, name)?;
   if type_of(&method)? != ValueType::Function {
-    return Err(Error::InvalidArgValue(format!(
-      "{name} is not a function on the given object"
+    return Err(Error::Js(napi::Error::new(
+      napi::Status::FunctionExpected,
+      format!("{name} is not a function on the given object"),
     )));
   }
   let raw = object.value();
@@ -301,7 +287,10 @@ pub fn own_keys<'env>(env: &'env Env, object: &Unknown<'env>) -> Result<Vec<Stri
   let names = unsafe { Unknown::from_raw_unchecked(raw.env, names) };
   elements(env, &names)?
     .iter()
-    .map(|name| expect_string("", "key", name))
+    .map(|name| {
+      // SAFETY: Node-API converted every key to a string.
+      Ok(unsafe { name.cast::<String>()? })
+    })
     .collect()
 }
 
@@ -350,23 +339,21 @@ fn number(value: &Unknown) -> Result<f64> {
   Ok(unsafe { value.cast::<f64>()? })
 }
 
-/// A string quoted for a message, as Node quotes one: `'abc'`, cut after 25 UTF-16 units.
-fn quoted_string(value: &Unknown) -> Result<String> {
-  const LIMIT: usize = 25;
+/// The first [`QUOTE_UNITS`] UTF-16 code units of a string (all of a shorter one): as much as
+/// an error message quotes of it.
+fn string_head(value: &Unknown) -> Result<String> {
   let raw = value.value();
-  let mut buf = vec![0u16; LIMIT + 1];
-  let (mut written, mut total) = (0usize, 0usize);
-  // SAFETY: `buf` holds LIMIT + 1 units; Node-API writes at most LIMIT plus a NUL. A NULL
-  // buffer asks only for the length.
+  let mut buf = [0u16; QUOTE_UNITS + 1];
+  let mut written = 0usize;
+  // SAFETY: Node-API writes at most QUOTE_UNITS units plus a NUL into `buf`.
   let status = unsafe {
     sys::napi_get_value_string_utf16(
       raw.env,
       raw.value,
       buf.as_mut_ptr(),
-      LIMIT + 1,
+      buf.len(),
       &mut written,
-    );
-    sys::napi_get_value_string_utf16(raw.env, raw.value, ptr::null_mut(), 0, &mut total)
+    )
   };
   if status != sys::Status::napi_ok {
     return Err(Error::Js(napi::Error::new(
@@ -374,13 +361,9 @@ fn quoted_string(value: &Unknown) -> Result<String> {
       "reading a string failed",
     )));
   }
-  buf.truncate(written);
-  let text = String::from_utf16_lossy(&buf);
-  Ok(if total > written {
-    format!("'{text}...'")
-  } else {
-    format!("'{text}'")
-  })
+  Ok(String::from_utf16_lossy(
+    buf.get(..written).unwrap_or_default(),
+  ))
 }
 
 /// A typed array as Node-API describes it: its element type and its elements, in place.
@@ -434,32 +417,4 @@ pub fn typed_array_name(value: &Unknown) -> Option<&'static str> {
     sys::TypedarrayType::biguint64_array => "BigUint64Array",
     _ => "TypedArray",
   })
-}
-
-#[cfg(test)]
-mod tests {
-  use super::*;
-
-  #[test]
-  fn integers_in_range() {
-    assert_eq!(integer_in("f", "x", 5.0, 0, 10).unwrap(), 5);
-    assert_eq!(integer_in("f", "x", -0.0, 0, 10).unwrap(), 0);
-    assert_eq!(integer_in("f", "x", 10.0, 0, 10).unwrap(), 10);
-    let err = integer_in("f", "x", 11.0, 0, 10).unwrap_err().to_string();
-    assert_eq!(
-      err,
-      "f: The value of \"x\" is out of range. It must be >= 0 and <= 10. Received 11"
-    );
-    for n in [0.5, f64::NAN, f64::INFINITY, f64::NEG_INFINITY, 1e300] {
-      let err = integer_in("f", "x", n, 0, 10).unwrap_err();
-      assert!(matches!(err, Error::OutOfRange(_)), "{n}");
-    }
-    let err = integer_in("f", "x", f64::NAN, 0, 10)
-      .unwrap_err()
-      .to_string();
-    assert!(
-      err.ends_with("It must be an integer. Received NaN"),
-      "{err}"
-    );
-  }
 }

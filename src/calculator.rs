@@ -4,87 +4,13 @@ use std::cell::RefCell;
 use std::collections::HashSet;
 use std::hash::{BuildHasherDefault, Hasher};
 
+use mylib_core::{Argument, Error as CoreError, Func, Op, Param};
 use napi::bindgen_prelude::{Function, JsObjectValue, Object, This, TypeTag, ValidateNapiValue};
 use napi::{sys, Env, JsValue, Unknown, ValueType};
 
 use crate::arg;
-use crate::callback::{self, to_js, Body, Property};
-use crate::error::{fmt_number, Error, IntoNapi, Result};
-
-/// The four operations, named as the JS methods are.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Op {
-  Add,
-  Subtract,
-  Multiply,
-  Divide,
-}
-
-impl Op {
-  fn method(self) -> &'static str {
-    match self {
-      Op::Add => "Calculator.add",
-      Op::Subtract => "Calculator.subtract",
-      Op::Multiply => "Calculator.multiply",
-      Op::Divide => "Calculator.divide",
-    }
-  }
-
-  fn symbol(self) -> &'static str {
-    match self {
-      Op::Add => "+",
-      Op::Subtract => "-",
-      Op::Multiply => "*",
-      Op::Divide => "/",
-    }
-  }
-}
-
-/// Checks that a starting value or operand is finite.
-pub fn finite(func: &str, arg: &str, n: f64) -> Result<f64> {
-  if n.is_finite() {
-    Ok(n)
-  } else {
-    Err(Error::out_of_range(
-      func,
-      arg,
-      "a finite number",
-      &fmt_number(n),
-    ))
-  }
-}
-
-/// `value <op> operand` in IEEE-754 double arithmetic, exactly as JS computes it, refusing a
-/// non-finite operand, a zero divisor and a result that would overflow to ±Infinity.
-pub fn apply(value: f64, op: Op, operand: f64) -> Result<f64> {
-  let func = op.method();
-  finite(func, "n", operand)?;
-  if op == Op::Divide && operand == 0.0 {
-    return Err(Error::out_of_range(
-      func,
-      "n",
-      "a non-zero number (division by zero)",
-      &fmt_number(operand),
-    ));
-  }
-  let result = match op {
-    Op::Add => value + operand,
-    Op::Subtract => value - operand,
-    Op::Multiply => value * operand,
-    Op::Divide => value / operand,
-  };
-  if !result.is_finite() {
-    return Err(Error::OutOfRange(format!(
-      "{func}: The result is out of range. {} {} {} overflows to {}; the value stays {}",
-      fmt_number(value),
-      op.symbol(),
-      fmt_number(operand),
-      fmt_number(result),
-      fmt_number(value),
-    )));
-  }
-  Ok(result)
-}
+use crate::error::{Error, IntoNapi, Result};
+use crate::raw::{self, to_js, Body, Property};
 
 /// A calculator holding one finite double.
 ///
@@ -92,7 +18,7 @@ pub fn apply(value: f64, op: Op, operand: f64) -> Result<f64> {
 /// value NaN or ±Infinity throws a `RangeError` (`ERR_OUT_OF_RANGE`) and leaves it unchanged.
 #[napi]
 pub struct Calculator {
-  value: f64,
+  inner: mylib_core::Calculator,
   /// [`THIS_COPY`] of the addon file that made it (see [`Calculator::receiver`]).
   origin: *const u8,
   /// The address [`Calculator::receiver`] remembered it by in [`VERIFIED`] (0: not remembered):
@@ -117,12 +43,12 @@ impl Calculator {
   #[napi(constructor, catch_unwind, ts_args_type = "initial?: number")]
   pub fn new(env: &Env, this: This<Unknown>, initial: Unknown) -> napi::Result<Self> {
     require_new(&this.object).into_napi(env)?;
-    let func = "new Calculator";
-    let value = arg::optional_number(func, "initial", &initial, 0.0)
-      .and_then(|n| finite(func, "initial", n))
+    let arg = Argument::new(Func::CalculatorNew, Param::Initial);
+    let inner = arg::optional_number(arg, &initial, 0.0)
+      .and_then(|n| Ok(mylib_core::Calculator::new(n)?))
       .into_napi(env)?;
     Ok(Calculator {
-      value,
+      inner,
       origin: &THIS_COPY,
       remembered: 0,
     })
@@ -133,10 +59,10 @@ impl Calculator {
   /// @throws {TypeError} `ERR_INVALID_THIS` when read from an object that is not a Calculator.
   #[napi(getter, catch_unwind)]
   pub fn value(env: &Env, this: This<Unknown>) -> napi::Result<f64> {
-    let calc = Calculator::receiver("Calculator.value", &this.object).into_napi(env)?;
+    let calc = Calculator::receiver(Func::CalculatorValue, &this.object).into_napi(env)?;
     // SAFETY: `receiver` returned the live Calculator wrapped by this object; JS is
     // single-threaded and no `&mut` to it is live while a getter runs.
-    Ok(unsafe { (*calc).value })
+    Ok(unsafe { (*calc).inner.value() })
   }
 
   /// Adds `n` and returns the new value.
@@ -195,7 +121,7 @@ impl Calculator {
   /// much work again as the whole of a raw method call — so each verified Calculator's address
   /// is remembered in [`VERIFIED`] until it is dropped, and later calls on it do only the unwrap.
   /// (A Calculator made by another copy of this addon is checked by its tag on every call.)
-  fn receiver(func: &str, this: &Unknown) -> Result<*mut Calculator> {
+  fn receiver(func: Func, this: &Unknown) -> Result<*mut Calculator> {
     let raw = this.value();
     let mut wrapped = std::ptr::null_mut();
     // SAFETY: a plain Node-API query; it fails, without an exception, for a value that is not
@@ -215,10 +141,11 @@ impl Calculator {
         == sys::Status::napi_ok
       && tagged;
     if !tagged {
-      return Err(Error::InvalidThis(format!(
-        "{func}: Value of \"this\" must be of type Calculator. Received {}",
-        arg::describe(this)
-      )));
+      return Err(Error::Core(CoreError::InvalidThis {
+        func,
+        class: "Calculator",
+        received: arg::describe(this),
+      }));
     }
     let calc = wrapped.cast::<Calculator>();
     // SAFETY: the tag proves a live Calculator, and no reference to it exists yet.
@@ -227,18 +154,16 @@ impl Calculator {
   }
 
   fn set(&mut self, env: &Env, value: &Unknown) -> napi::Result<f64> {
-    let func = "Calculator.reset";
-    self.value = arg::optional_number(func, "value", value, 0.0)
-      .and_then(|n| finite(func, "value", n))
-      .into_napi(env)?;
-    Ok(self.value)
+    let arg = Argument::new(Func::CalculatorReset, Param::Value);
+    arg::optional_number(arg, value, 0.0)
+      .and_then(|n| Ok(self.inner.reset(n)?))
+      .into_napi(env)
   }
 
   fn update(&mut self, env: &Env, op: Op, n: &Unknown) -> napi::Result<f64> {
-    self.value = arg::expect_number(op.method(), "n", n)
-      .and_then(|n| apply(self.value, op, n))
-      .into_napi(env)?;
-    Ok(self.value)
+    arg::expect_number(Argument::new(op.func(), Param::N), n)
+      .and_then(|n| Ok(self.inner.apply(op, n)?))
+      .into_napi(env)
   }
 }
 
@@ -311,9 +236,9 @@ impl Hasher for AddressHasher {
 fn require_new(this: &Unknown) -> Result<()> {
   let raw = this.value();
   let refuse = || {
-    Err(Error::ConstructCallRequired(
-      "Class constructor Calculator cannot be invoked without 'new'".into(),
-    ))
+    Err(Error::Core(CoreError::ConstructCallRequired {
+      class: "Calculator",
+    }))
   };
   if arg::type_of(this)? != ValueType::Object {
     return refuse();
@@ -340,7 +265,7 @@ fn call_method(
   this: &Unknown,
   arg: &Unknown,
 ) -> napi::Result<sys::napi_value> {
-  let func = op.map_or("Calculator.reset", Op::method);
+  let func = op.map_or(Func::CalculatorReset, Op::func);
   let calc = Calculator::receiver(func, this).into_napi(env)?;
   // SAFETY: `receiver` returned the live Calculator wrapped by `this`. JS is single-threaded and
   // the method body runs no JS, so no other reference to it is live meanwhile.
@@ -360,7 +285,7 @@ const RESET: Body<1> = |env, this, [value]| call_method(env, None, &this, &value
 const VALUE: Body<0> = |env, this, []| to_js(env, Calculator::value(env, This::from(this))?);
 
 /// Replaces the methods and the `value` getter napi-rs defined on `Calculator.prototype` with
-/// raw callbacks (see `callback`) that check their receiver themselves.
+/// raw callbacks (see `raw`) that check their receiver themselves.
 ///
 /// napi-rs unwraps `&mut self` before a method body runs, so a method cannot check its own
 /// receiver: a foreign `this` was refused by V8's method signature on Node (`TypeError:
@@ -371,7 +296,7 @@ const VALUE: Body<0> = |env, this, []| to_js(env, Calculator::value(env, This::f
 pub fn export(env: &Env, exports: &Object) -> napi::Result<()> {
   let class: Function = exports.get_named_property("Calculator")?;
   let prototype: Unknown = class.get_named_property("prototype")?;
-  callback::define(
+  raw::define(
     env,
     &prototype,
     &[
@@ -391,7 +316,7 @@ mod tests {
 
   fn boxed(origin: *const u8) -> *mut Calculator {
     Box::into_raw(Box::new(Calculator {
-      value: 1.0,
+      inner: mylib_core::Calculator::default(),
       origin,
       remembered: 0,
     }))
@@ -432,46 +357,5 @@ mod tests {
       .map(|i| hasher.hash_one(0x7f00_0000_0000 + 16 * i) & 1023)
       .collect();
     assert!(buckets.len() > 560, "{}", buckets.len());
-  }
-
-  #[test]
-  fn arithmetic_is_ieee_754() {
-    assert_eq!(apply(0.1, Op::Add, 0.2).unwrap(), 0.1 + 0.2);
-    assert_eq!(apply(1.0, Op::Subtract, 3.0).unwrap(), -2.0);
-    assert_eq!(apply(1.5, Op::Multiply, -2.0).unwrap(), -3.0);
-    assert_eq!(apply(1.0, Op::Divide, 3.0).unwrap(), 1.0 / 3.0);
-    assert_eq!(apply(5e-324, Op::Divide, 2.0).unwrap(), 0.0);
-  }
-
-  #[test]
-  fn refuses_what_would_leave_the_finite_range() {
-    for (value, op, operand) in [
-      (1.0, Op::Add, f64::NAN),
-      (1.0, Op::Add, f64::INFINITY),
-      (1.0, Op::Divide, 0.0),
-      (1.0, Op::Divide, -0.0),
-      (f64::MAX, Op::Add, f64::MAX),
-      (f64::MAX, Op::Multiply, 2.0),
-      (-f64::MAX, Op::Subtract, f64::MAX),
-      (f64::MAX, Op::Divide, 0.5),
-    ] {
-      let err = apply(value, op, operand).unwrap_err();
-      assert!(
-        matches!(err, Error::OutOfRange(_)),
-        "{value} {op:?} {operand}"
-      );
-    }
-  }
-
-  #[test]
-  fn messages_name_the_method_and_the_values() {
-    let err = apply(f64::MAX, Op::Multiply, 2.0).unwrap_err().to_string();
-    assert!(err.starts_with("Calculator.multiply: "), "{err}");
-    assert!(
-      err.contains("1.7976931348623157e+308 * 2 overflows to Infinity"),
-      "{err}"
-    );
-    let err = apply(1.0, Op::Divide, 0.0).unwrap_err().to_string();
-    assert!(err.contains("division by zero"), "{err}");
   }
 }

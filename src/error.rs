@@ -1,94 +1,52 @@
-//! The one error type of mylib, and its single conversion into a JS error.
+//! The Node binding's one error type, and its single conversion into a JS error.
 //!
-//! Each variant chooses its JS class and its stable `code` here, nowhere else: caller mistakes
-//! use Node core's own codes (`ERR_INVALID_ARG_TYPE`, `ERR_INVALID_ARG_VALUE`, `ERR_OUT_OF_RANGE`)
-//! so Node users can branch on them; runtime failures are plain `Error`s.
+//! A core error becomes a JS error here and nowhere else: each variant chooses its class, its
+//! `code` (the core's, shared by every binding) and its message in Node's dialect. Caller
+//! mistakes are `TypeError`s (wrong type) or `RangeError`s (bad number), with Node core's own
+//! codes; runtime failures are plain `Error`s.
 
 use std::ptr;
 
+use mylib_core::{Argument, Expected, Func, Invalid, Param, Range, Received};
 use napi::{sys, Env, JsValue, Status, Unknown};
 
-use crate::callback;
+use crate::raw;
 
-/// Everything that can go wrong in mylib.
-#[derive(Debug, thiserror::Error)]
+/// A failure of a Node export: a core error to throw, or a JS exception that is already
+/// pending (a caller's getter or Proxy trap threw while an argument was read) or a Node-API
+/// failure, which reaches the caller unchanged.
+#[derive(Debug)]
 pub enum Error {
-  /// An argument has the wrong JS type. `TypeError`, `ERR_INVALID_ARG_TYPE`.
-  #[error("{0}")]
-  InvalidArgType(String),
-  /// An argument has the right type but an unusable value. `TypeError`, `ERR_INVALID_ARG_VALUE`.
-  #[error("{0}")]
-  InvalidArgValue(String),
-  /// A number (argument or result) is out of range. `RangeError`, `ERR_OUT_OF_RANGE`.
-  #[error("{0}")]
-  OutOfRange(String),
-  /// A class constructor called without `new`. `TypeError`, `ERR_CONSTRUCT_CALL_REQUIRED`.
-  #[error("{0}")]
-  ConstructCallRequired(String),
-  /// A method or getter called on a receiver of the wrong class. `TypeError`, `ERR_INVALID_THIS`.
-  #[error("{0}")]
-  InvalidThis(String),
-  /// A result string would exceed the engine's maximum length. `RangeError`, `ERR_STRING_TOO_LONG`.
-  #[error("{0}")]
-  StringTooLong(String),
-  /// A URL that does not parse. `TypeError`, `ERR_INVALID_URL`, with the offending `input`.
-  #[error("{message}")]
-  InvalidUrl { message: String, input: String },
-  /// A URL whose scheme is not http or https. `TypeError`, `ERR_INVALID_URL_SCHEME`.
-  #[error("{0}")]
-  InvalidUrlScheme(String),
-  /// The server answered with a non-2xx status. `Error`, `ERR_HTTP_STATUS`, with numeric `status`.
-  #[error("{message}")]
-  HttpStatus { message: String, status: u16 },
-  /// The response body exceeded the size limit. `Error`, `ERR_BODY_TOO_LARGE`.
-  #[error("{0}")]
-  BodyTooLarge(String),
-  /// Too many redirects. `Error`, `ERR_TOO_MANY_REDIRECTS`.
-  #[error("{0}")]
-  TooManyRedirects(String),
-  /// The request was aborted through its `AbortSignal`. `Error` named `AbortError`,
-  /// `ABORT_ERR`; `fetchData` sets the signal's reason as `cause`.
-  #[error("{0}")]
-  Aborted(String),
-  /// A certificate the TLS verifier refused. `Error`, `ERR_TLS_CERT`.
-  #[error("{0}")]
-  TlsCert(String),
-  /// The request did not finish in time. `Error` named `TimeoutError`, `ETIMEDOUT`.
-  #[error("{0}")]
-  Timeout(String),
-  /// A network failure, with the system-style code Node uses for it.
-  #[error("{message}")]
-  Network { code: NetworkCode, message: String },
-  /// A JS exception raised while reading an argument (a throwing getter, a Proxy trap) or a
-  /// Node-API failure; it reaches the caller unchanged.
-  #[error(transparent)]
-  Js(#[from] napi::Error),
+  Core(mylib_core::Error),
+  /// A core error raised by a Node-only helper, whose messages carry its own name instead of
+  /// the core function's (sum.cjs's `elementError`).
+  Helper(&'static str, Box<mylib_core::Error>),
+  Js(napi::Error),
 }
 
-/// The network failure codes `fetchData` distinguishes, named as Node names them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum NetworkCode {
-  /// The server actively refused the connection.
-  ConnectionRefused,
-  /// The host name did not resolve.
-  NotFound,
-  /// The connection was reset or closed before a complete response arrived.
-  ConnectionReset,
-  /// Any other transport failure (TLS, protocol, I/O).
-  Other,
+impl From<mylib_core::Error> for Error {
+  fn from(err: mylib_core::Error) -> Self {
+    Error::Core(err)
+  }
 }
 
-impl NetworkCode {
-  /// The stable `code` string.
-  pub fn as_str(self) -> &'static str {
+impl From<napi::Error> for Error {
+  fn from(err: napi::Error) -> Self {
+    Error::Js(err)
+  }
+}
+
+impl std::fmt::Display for Error {
+  fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
     match self {
-      NetworkCode::ConnectionRefused => "ECONNREFUSED",
-      NetworkCode::NotFound => "ENOTFOUND",
-      NetworkCode::ConnectionReset => "ECONNRESET",
-      NetworkCode::Other => "ERR_NETWORK",
+      Error::Core(err) => f.write_str(&message(err)),
+      Error::Helper(name, err) => f.write_str(&helper_message(name, err)),
+      Error::Js(err) => write!(f, "{err}"),
     }
   }
 }
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// The JS constructor an error is created with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -98,69 +56,263 @@ pub enum JsClass {
   RangeError,
 }
 
-pub type Result<T> = std::result::Result<T, Error>;
-
-impl Error {
-  /// `TypeError` `ERR_INVALID_ARG_TYPE`, in Node's wording:
-  /// `greet: The "name" argument must be of type string. Received type number (1)`.
-  pub fn arg_type(func: &str, arg: &str, expected: &str, received: &str) -> Self {
-    Error::InvalidArgType(format!(
-      "{func}: The \"{arg}\" argument must be {expected}. Received {received}"
-    ))
+/// The JS class a core error is thrown as.
+pub fn js_class(err: &mylib_core::Error) -> JsClass {
+  use mylib_core::Error as E;
+  match err {
+    E::InvalidArgType { .. }
+    | E::InvalidArgValue { .. }
+    | E::ConstructCallRequired { .. }
+    | E::InvalidThis { .. }
+    | E::InvalidUrl { .. }
+    | E::InvalidUrlScheme { .. } => JsClass::TypeError,
+    E::OutOfRange { .. } | E::Overflow { .. } | E::StringTooLong { .. } => JsClass::RangeError,
+    _ => JsClass::Error,
   }
+}
 
-  /// `TypeError` `ERR_INVALID_ARG_VALUE`:
-  /// `createUser: The argument 'name' must not be blank. Received '  '`.
-  pub fn arg_value(func: &str, arg: &str, reason: &str, received: &str) -> Self {
-    Error::InvalidArgValue(format!(
-      "{func}: The argument '{arg}' {reason}. Received {received}"
-    ))
+/// A function's name as JS callers write it.
+fn func_name(func: Func) -> &'static str {
+  match func {
+    Func::Greet => "greet",
+    Func::Sum => "sum",
+    Func::CalculatorNew => "new Calculator",
+    Func::CalculatorValue => "Calculator.value",
+    Func::CalculatorAdd => "Calculator.add",
+    Func::CalculatorSubtract => "Calculator.subtract",
+    Func::CalculatorMultiply => "Calculator.multiply",
+    Func::CalculatorDivide => "Calculator.divide",
+    Func::CalculatorReset => "Calculator.reset",
+    Func::CreateUser => "createUser",
+    Func::FetchData => "fetchData",
   }
+}
 
-  /// `RangeError` `ERR_OUT_OF_RANGE`, in Node's wording:
-  /// `sum: The value of "numbers[2]" is out of range. It must be an integer. Received 1.5`.
-  pub fn out_of_range(func: &str, what: &str, range: &str, received: &str) -> Self {
-    Error::OutOfRange(format!(
-      "{func}: The value of \"{what}\" is out of range. It must be {range}. Received {received}"
-    ))
+/// An argument as JS callers write it: `numbers[3]`, `options.timeoutMs`,
+/// `options.headers['x-a']`.
+fn arg_name(arg: &Argument) -> String {
+  let name = match &arg.param {
+    Param::Name => "name",
+    Param::Numbers => "numbers",
+    Param::Initial => "initial",
+    Param::N => "n",
+    Param::Value => "value",
+    Param::Id => "id",
+    Param::Email => "email",
+    Param::Url => "url",
+    Param::Options => "options",
+    Param::Timeout => "options.timeoutMs",
+    Param::MaxBytes => "options.maxBytes",
+    Param::Headers => "options.headers",
+    Param::Header(header) => return format!("options.headers[{}]", quote(header)),
+    Param::Ca => "options.ca",
+    Param::Signal => "options.signal",
+    Param::This => "this",
+    Param::Result => "result",
+  };
+  match arg.index {
+    Some(index) => format!("{name}[{index}]"),
+    None => name.to_owned(),
   }
+}
 
-  /// The stable `code` property, or `None` for an error that already is a JS value.
-  pub fn code(&self) -> Option<&'static str> {
-    Some(match self {
-      Error::InvalidArgType(_) => "ERR_INVALID_ARG_TYPE",
-      Error::InvalidArgValue(_) => "ERR_INVALID_ARG_VALUE",
-      Error::OutOfRange(_) => "ERR_OUT_OF_RANGE",
-      Error::ConstructCallRequired(_) => "ERR_CONSTRUCT_CALL_REQUIRED",
-      Error::InvalidThis(_) => "ERR_INVALID_THIS",
-      Error::StringTooLong(_) => "ERR_STRING_TOO_LONG",
-      Error::InvalidUrl { .. } => "ERR_INVALID_URL",
-      Error::InvalidUrlScheme(_) => "ERR_INVALID_URL_SCHEME",
-      Error::HttpStatus { .. } => "ERR_HTTP_STATUS",
-      Error::BodyTooLarge(_) => "ERR_BODY_TOO_LARGE",
-      Error::TooManyRedirects(_) => "ERR_TOO_MANY_REDIRECTS",
-      Error::Timeout(_) => "ETIMEDOUT",
-      Error::Aborted(_) => "ABORT_ERR",
-      Error::TlsCert(_) => "ERR_TLS_CERT",
-      Error::Network { code, .. } => code.as_str(),
-      Error::Js(_) => return None,
-    })
+fn expected(expected: Expected) -> &'static str {
+  match expected {
+    Expected::String => "of type string",
+    Expected::Number => "of type number",
+    Expected::Boolean => "of type boolean",
+    Expected::Object => "of type object",
+    Expected::Headers => "of type object (Record<string, string>)",
+    Expected::Int32Sequence => "an instance of Array or Int32Array",
+    Expected::StringOrStrings => "of type string or an array of strings",
+    Expected::AbortSignal => "an instance of AbortSignal",
   }
+}
 
-  /// The JS class this error is thrown as.
-  pub fn js_class(&self) -> JsClass {
-    match self {
-      Error::InvalidArgType(_)
-      | Error::InvalidArgValue(_)
-      | Error::ConstructCallRequired(_)
-      | Error::InvalidThis(_)
-      | Error::InvalidUrl { .. }
-      | Error::InvalidUrlScheme(_) => JsClass::TypeError,
-      Error::OutOfRange(_) | Error::StringTooLong(_) => JsClass::RangeError,
-      _ => JsClass::Error,
+fn invalid(reason: &Invalid) -> String {
+  match reason {
+    Invalid::Blank => "must not be empty or only whitespace".into(),
+    Invalid::Email => "must be a valid e-mail address".into(),
+    Invalid::HeaderName => "has an invalid header name".into(),
+    Invalid::HeaderValue => {
+      "has an invalid header value (Latin-1 characters without control characters)".into()
+    }
+    Invalid::Pem(why) => {
+      format!("must hold PEM certificates (-----BEGIN CERTIFICATE-----): {why}")
+    }
+    Invalid::Utf8 => "must be valid UTF-8".into(),
+    Invalid::Nul => "must not contain NUL characters".into(),
+  }
+}
+
+fn range(range: Range) -> String {
+  match range {
+    Range::Integer => "an integer".into(),
+    Range::Between(min, max) => format!(">= {min} and <= {max}"),
+    Range::SafeInteger => {
+      ">= -9007199254740991 and <= 9007199254740991 (Number.MAX_SAFE_INTEGER)".into()
+    }
+    Range::Finite => "a finite number".into(),
+    Range::NonZero => "a non-zero number (division by zero)".into(),
+  }
+}
+
+/// A received value with its type, as Node's `ERR_INVALID_ARG_TYPE` describes one:
+/// `type number (1.5)`, `an instance of Array`, `undefined`.
+pub fn describe(received: &Received) -> String {
+  match received {
+    Received::Undefined => "undefined".into(),
+    Received::Null => "null".into(),
+    Received::Bool(b) => format!("type boolean ({b})"),
+    Received::Number(n) => format!("type number ({})", fmt_number(*n)),
+    Received::Integer(n) => format!("type number ({n})"),
+    Received::String(s) => format!("type string ({})", quote(s)),
+    Received::BigInt(digits) => format!("type bigint ({digits}n)"),
+    Received::Hole => "an empty slot (hole)".into(),
+    Received::Type(name) => format!("type {name}"),
+    Received::Instance(class) => format!("an instance of {class}"),
+  }
+}
+
+/// A received value alone, as Node's range and value errors show one: `1.5`, `'abc'`.
+fn value(received: &Received) -> String {
+  match received {
+    Received::Number(n) => fmt_number(*n),
+    Received::Integer(n) => n.to_string(),
+    Received::String(s) => quote(s),
+    other => describe(other),
+  }
+}
+
+/// The message of a core error, in Node's wording: the function, then what went wrong.
+pub fn message(err: &mylib_core::Error) -> String {
+  use mylib_core::Error as E;
+  const FETCH: &str = "fetchData";
+  match err {
+    E::InvalidArgType {
+      arg,
+      expected: wanted,
+      received,
+    } => format!(
+      "{}: The \"{}\" argument must be {}. Received {}",
+      func_name(arg.func),
+      arg_name(arg),
+      expected(*wanted),
+      describe(received)
+    ),
+    E::InvalidArgValue {
+      arg,
+      reason,
+      received,
+    } => format!(
+      "{}: The argument '{}' {}. Received {}",
+      func_name(arg.func),
+      arg_name(arg),
+      invalid(reason),
+      value(received)
+    ),
+    E::OutOfRange {
+      arg,
+      range: wanted,
+      received,
+    } if arg.param == Param::Result => format!(
+      "{}: The result is out of range. It must be {}. Received {}",
+      func_name(arg.func),
+      range(*wanted),
+      value(received)
+    ),
+    E::OutOfRange {
+      arg,
+      range: wanted,
+      received,
+    } => format!(
+      "{}: The value of \"{}\" is out of range. It must be {}. Received {}",
+      func_name(arg.func),
+      arg_name(arg),
+      range(*wanted),
+      value(received)
+    ),
+    E::Overflow {
+      op,
+      value,
+      operand,
+      result,
+    } => format!(
+      "{}: The result is out of range. {} {} {} overflows to {}; the value stays {}",
+      func_name(op.func()),
+      fmt_number(*value),
+      op.symbol(),
+      fmt_number(*operand),
+      fmt_number(*result),
+      fmt_number(*value),
+    ),
+    E::StringTooLong { func, length, max } => format!(
+      "{}: Cannot create a string longer than {max} characters: the \"name\" argument has {length} characters",
+      func_name(*func)
+    ),
+    E::ConstructCallRequired { class } => {
+      format!("Class constructor {class} cannot be invoked without 'new'")
+    }
+    E::InvalidThis {
+      func,
+      class,
+      received,
+    } => format!(
+      "{}: Value of \"this\" must be of type {class}. Received {}",
+      func_name(*func),
+      describe(received)
+    ),
+    E::InvalidUrl { input, reason } => format!("{FETCH}: Invalid URL {}: {reason}", quote(input)),
+    E::InvalidUrlScheme {
+      scheme,
+      redirected_from,
+    } => {
+      let mut message = format!(
+        "{FETCH}: The URL must be of scheme http or https. Received {}",
+        quote(scheme)
+      );
+      if let Some(from) = redirected_from {
+        message.push_str(&format!(" (redirected from {from})"));
+      }
+      message
+    }
+    E::HttpStatus {
+      url,
+      status,
+      reason,
+    } => format!(
+      "{FETCH}: GET {url} responded with {status} {}",
+      reason.unwrap_or("<unknown status code>")
+    ),
+    E::BodyTooLarge { url, limit } => {
+      format!("{FETCH}: GET {url}: the response body exceeds the limit of {limit} bytes")
+    }
+    E::TooManyRedirects { url, max } => format!("{FETCH}: GET {url}: more than {max} redirects"),
+    E::TlsCert { url, reason } => format!("{FETCH}: GET {url} failed (ERR_TLS_CERT): {reason}"),
+    E::Timeout { url, after } => format!(
+      "{FETCH}: GET {url} timed out after {} ms",
+      after.as_millis()
+    ),
+    E::Aborted => format!("{FETCH}: The operation was aborted"),
+    E::Network { code, url, reason } if url.is_empty() => {
+      format!("{FETCH}: {reason}")
+    }
+    E::Network { code, url, reason } => {
+      format!("{FETCH}: GET {url} failed ({}): {reason}", code.as_str())
     }
   }
+}
 
+/// [`message`], with `name` in place of the core function's name.
+fn helper_message(name: &str, err: &mylib_core::Error) -> String {
+  let message = message(err);
+  let detail = message
+    .split_once(": ")
+    .map_or(message.as_str(), |(_, detail)| detail);
+  format!("{name}: {detail}")
+}
+
+impl Error {
   /// Throws this error as a JS exception, for a synchronous export: returns the napi-rs error
   /// that tells napi-rs an exception is already pending. Must run on the JS thread.
   ///
@@ -183,7 +335,7 @@ impl Error {
     }
   }
 
-  /// The JS value to reject a promise with: the error object this variant describes, or, for
+  /// The JS value to reject a promise with: the error object a core error describes, or, for
   /// `Error::Js`, the pending exception itself (cleared from the environment).
   pub fn into_js(self, env: &Env) -> napi::Result<Unknown<'_>> {
     self.into_js_with_cause(env, None)
@@ -195,9 +347,17 @@ impl Error {
     env: &'env Env,
     cause: Option<&Unknown>,
   ) -> napi::Result<Unknown<'env>> {
-    let Some(code) = self.code() else {
-      return match self {
-        Error::Js(inner) => match pending_exception(env) {
+    let (err, text) = match self {
+      Error::Core(err) => {
+        let text = message(&err);
+        (err, text)
+      }
+      Error::Helper(name, err) => {
+        let text = helper_message(name, &err);
+        (*err, text)
+      }
+      Error::Js(inner) => {
+        return match pending_exception(env) {
           Some(exception) => Ok(exception),
           // A Node-API failure without an exception: an Error carrying its status as `code`.
           None => create(
@@ -207,23 +367,21 @@ impl Error {
             &inner.reason,
             &[],
           ),
-        },
-        other => create(env, JsClass::Error, "ERR_INTERNAL", &other.to_string(), &[]),
-      };
+        };
+      }
     };
-    let message = self.to_string();
-    let class = self.js_class();
-    let mut extra = match &self {
-      Error::HttpStatus { status, .. } => vec![("status", Extra::Number(f64::from(*status)))],
-      Error::InvalidUrl { input, .. } => vec![("input", Extra::Text(input))],
-      Error::Timeout(_) => vec![("name", Extra::Text("TimeoutError"))],
-      Error::Aborted(_) => vec![("name", Extra::Text("AbortError"))],
+    use mylib_core::Error as E;
+    let mut extra = match &err {
+      E::HttpStatus { status, .. } => vec![("status", Extra::Number(f64::from(*status)))],
+      E::InvalidUrl { input, .. } => vec![("input", Extra::Text(input))],
+      E::Timeout { .. } => vec![("name", Extra::Text("TimeoutError"))],
+      E::Aborted => vec![("name", Extra::Text("AbortError"))],
       _ => vec![],
     };
     if let Some(cause) = cause {
       extra.push(("cause", Extra::Value(cause.raw())));
     }
-    create(env, class, code, &message, &extra)
+    create(env, js_class(&err), err.code(), &text, &extra)
   }
 }
 
@@ -280,7 +438,7 @@ fn create<'env>(
   let descriptors: Vec<sys::napi_property_descriptor> = names
     .iter()
     .zip(&values)
-    .map(|(name, &value)| callback::data_property(name, value))
+    .map(|(name, &value)| raw::data_property(name, value))
     .collect();
   // SAFETY: `error` is a fresh object; the descriptors point at live names and values.
   let status =
@@ -295,14 +453,14 @@ fn create<'env>(
   Ok(unsafe { Unknown::from_raw_unchecked(raw_env, error) })
 }
 
-/// Converts a mylib result into a napi-rs result, throwing the JS error on the JS thread.
+/// Converts a binding result into a napi-rs result, throwing the JS error on the JS thread.
 pub trait IntoNapi<T> {
   fn into_napi(self, env: &Env) -> napi::Result<T>;
 }
 
-impl<T> IntoNapi<T> for Result<T> {
+impl<T, E: Into<Error>> IntoNapi<T> for Result<T, E> {
   fn into_napi(self, env: &Env) -> napi::Result<T> {
-    self.map_err(|err| err.into_napi(env))
+    self.map_err(|err| err.into().into_napi(env))
   }
 }
 
@@ -332,153 +490,24 @@ pub fn exception_pending(env: &Env) -> bool {
 
 /// Formats a number exactly as JavaScript's `String(n)` does, for error messages.
 pub fn fmt_number(n: f64) -> String {
-  if n.is_nan() {
-    return "NaN".into();
-  }
-  if n.is_infinite() {
-    return if n > 0.0 { "Infinity" } else { "-Infinity" }.into();
-  }
-  if n == 0.0 {
-    return "0".into();
-  }
-  let sign = if n < 0.0 { "-" } else { "" };
-  let (digits, exponent) = shortest_digits(n.abs());
-  format!("{sign}{}", js_notation(&digits, exponent))
+  ryu_js::Buffer::new().format(n).to_owned()
 }
 
-/// The shortest decimal digits that read back as `x` (> 0), and the decimal exponent of the
-/// first digit, choosing as ECMAScript's Number::toString does: the closest such digits and, in
-/// an exact tie, the even ones. Rust's shortest formatting agrees except in exact ties.
-fn shortest_digits(x: f64) -> (String, i32) {
-  let (digits, exponent) = scientific(&format!("{x:e}"));
-  let k = digits.len();
-  // A tie needs an exact value of k + 1 <= 18 significant digits.
-  let Some((exact, exact_exponent)) = exact_digits(x) else {
-    return (digits, exponent);
-  };
-  let tie = exact.len() == k + 1 && exact.ends_with('5') && k <= 17;
-  if !tie {
-    return (digits, exponent);
-  }
-  let Ok(low) = exact[..k].parse::<u64>() else {
-    return (digits, exponent);
-  };
-  let even = if low % 2 == 0 { low } else { low + 1 };
-  let mut candidate = even.to_string();
-  let mut candidate_exponent = exact_exponent;
-  if candidate.len() > k {
-    candidate_exponent += 1;
-  }
-  while candidate.len() > 1 && candidate.ends_with('0') {
-    candidate.pop();
-  }
-  let reads_back = format!(
-    "{candidate}e{}",
-    candidate_exponent - (candidate.len() as i32 - 1)
-  )
-  .parse::<f64>()
-  .is_ok_and(|back| back == x);
-  if reads_back {
-    (candidate, candidate_exponent)
-  } else {
-    (digits, exponent)
-  }
+/// The most UTF-16 code units of a string an error message quotes.
+const QUOTE_LIMIT: usize = 25;
+
+/// A string quoted for a message, as Node quotes one: `'abc'`, cut after 25 UTF-16 code units
+/// (JS string length) with `...`.
+pub fn quote(s: &str) -> String {
+  let mut units = s.encode_utf16();
+  let head: Vec<u16> = units.by_ref().take(QUOTE_LIMIT).collect();
+  let cut = if units.next().is_some() { "..." } else { "" };
+  format!("'{}{cut}'", String::from_utf16_lossy(&head))
 }
 
-/// The significant digits of the exact value of `x` (> 0, finite), without trailing zeros, and
-/// the decimal exponent of the first, if there are at most [`EXACT_DIGITS`] of them; else `None`.
-/// Integer arithmetic on x = m × 2^e: no decimal expansion of up to 767 digits is ever made.
-fn exact_digits(x: f64) -> Option<(String, i32)> {
-  let bits = x.to_bits();
-  let biased = ((bits >> 52) & 0x7ff) as i32;
-  let fraction = bits & ((1 << 52) - 1);
-  let (mut m, mut e) = if biased == 0 {
-    (fraction, -1074)
-  } else {
-    (fraction | (1 << 52), biased - 1075)
-  };
-  if m == 0 {
-    return None;
-  }
-  // m odd from here on.
-  let zeros = m.trailing_zeros();
-  m >>= zeros;
-  e += zeros as i32;
-  let (significand, tens) = if e < 0 {
-    // x = m × 5^q / 10^q, and m × 5^q is odd: no trailing zero. It has more than 18 digits
-    // once 5^q does (5^27 > 10^18), and below that it fits a u128 (m < 2^53).
-    let q = e.unsigned_abs();
-    if q > 26 {
-      return None;
-    }
-    (u128::from(m) * 5u128.pow(q), -(q as i32))
-  } else {
-    // x = m × 2^e: take out the tens, min(e, the fives in m); what is left has no trailing zero.
-    let mut fives = 0;
-    while m % 5 == 0 && fives < e {
-      m /= 5;
-      fives += 1;
-    }
-    let twos = (e - fives).unsigned_abs();
-    // 2^60 already has 19 digits; below that, m × 2^twos < 2^113 fits.
-    if twos >= 60 {
-      return None;
-    }
-    (u128::from(m) << twos, fives)
-  };
-  let digits = significand.to_string();
-  if digits.len() > EXACT_DIGITS {
-    return None;
-  }
-  let exponent = digits.len() as i32 - 1 + tens;
-  Some((digits, exponent))
-}
-
-/// The most significant digits [`exact_digits`] reports: a tie among k <= 17 shortest digits
-/// needs k + 1.
-const EXACT_DIGITS: usize = 18;
-
-/// Splits Rust's `{:e}` output into its significant digits (no trailing zeros) and exponent.
-fn scientific(formatted: &str) -> (String, i32) {
-  let (mantissa, exponent) = formatted.split_once('e').unwrap_or((formatted, "0"));
-  let mut digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
-  while digits.len() > 1 && digits.ends_with('0') {
-    digits.pop();
-  }
-  (digits, exponent.parse().unwrap_or(0))
-}
-
-/// ECMAScript Number::toString notation for digits `d1 d2 … dk` × 10^(exponent - k + 1).
-fn js_notation(digits: &str, exponent: i32) -> String {
-  let k = digits.len() as i32;
-  let n = exponent + 1;
-  if k <= n && n <= 21 {
-    format!("{digits}{}", "0".repeat((n - k) as usize))
-  } else if 0 < n && n <= 21 {
-    format!("{}.{}", &digits[..n as usize], &digits[n as usize..])
-  } else if -6 < n && n <= 0 {
-    format!("0.{}{digits}", "0".repeat((-n) as usize))
-  } else {
-    let sign = if n - 1 < 0 { '-' } else { '+' };
-    let power = (n - 1).abs();
-    match digits.split_at(1) {
-      (first, "") => format!("{first}e{sign}{power}"),
-      (first, rest) => format!("{first}.{rest}e{sign}{power}"),
-    }
-  }
-}
-
-/// Formats a string the way Node's error messages quote one: `'abc'`, cut after 25 characters.
-pub fn fmt_string(s: &str) -> String {
-  const LIMIT: usize = 25;
-  let mut chars = s.chars();
-  let head: String = chars.by_ref().take(LIMIT).collect();
-  if chars.next().is_some() {
-    format!("'{head}...'")
-  } else {
-    format!("'{head}'")
-  }
-}
+/// How many UTF-16 code units of a string [`quote`] needs to see: one more than it shows, to
+/// know whether to cut.
+pub const QUOTE_UNITS: usize = QUOTE_LIMIT + 1;
 
 #[cfg(test)]
 mod tests {
@@ -516,83 +545,57 @@ mod tests {
   }
 
   #[test]
-  #[cfg_attr(
-    miri,
-    ignore = "no unsafe code, and its 800-digit reference expansions take minutes under Miri"
-  )]
-  fn exact_digits_are_those_of_the_full_expansion() {
-    // The full decimal expansion (at most 767 significant digits) as the reference.
-    let reference = |x: f64| {
-      let (digits, exponent) = scientific(&format!("{x:.800e}"));
-      (digits.len() <= EXACT_DIGITS).then_some((digits, exponent))
-    };
-    let mut specials = vec![
-      5e-324,
-      f64::MIN_POSITIVE,
-      f64::MAX,
-      0.5,
-      2.5,
-      6_257_940_958_882_074.0 / 8.0, // 782242619860259.25, an exact tie
-      1e22,
-      1e23,
-      0.1,
-      2f64.powi(59),
-      2f64.powi(60),
-      2f64.powi(-26),
-      2f64.powi(-27),
-      123456789012345680000.0,
-    ];
-    specials.extend((-30..=70).map(|p| 2f64.powi(p) * 3.0));
-    specials.extend((0..=22).map(|p| 10f64.powi(p)));
-    // A small generator of arbitrary doubles (xorshift over the bit patterns).
-    let mut state = 0x9E37_79B9_7F4A_7C15u64;
-    let random = (0..20_000).map(|i| {
-      state ^= state << 13;
-      state ^= state >> 7;
-      state ^= state << 17;
-      // Every other value with few significant bits, where short exact values live.
-      let bits = if i % 2 == 0 {
-        state
-      } else {
-        state & !((1 << 40) - 1)
-      };
-      f64::from_bits(bits).abs()
-    });
-    for x in specials.into_iter().chain(random) {
-      if x.is_finite() && x > 0.0 {
-        assert_eq!(exact_digits(x), reference(x), "{x:e}");
-      }
-    }
+  fn exact_ties_format_like_js() {
+    // 782242619860259.25 is an exact tie between ...259.2 and ...259.3: JS picks the even digit.
+    assert_eq!(
+      fmt_number(6_257_940_958_882_074.0 / 8.0),
+      "782242619860259.2"
+    );
+    assert_eq!(fmt_number(2f64.powi(-26) * 3.0), "4.470348358154297e-8");
+    assert_eq!(fmt_number(123456789012345680000.0), "123456789012345680000");
   }
 
   #[test]
-  fn strings_are_quoted_and_cut() {
-    assert_eq!(fmt_string(""), "''");
-    assert_eq!(fmt_string("abc"), "'abc'");
-    assert_eq!(fmt_string(&"x".repeat(25)), format!("'{}'", "x".repeat(25)));
+  fn strings_are_quoted_and_cut_as_node_does() {
+    assert_eq!(quote("abc"), "'abc'");
+    assert_eq!(quote(&"x".repeat(25)), format!("'{}'", "x".repeat(25)));
+    assert_eq!(quote(&"x".repeat(26)), format!("'{}...'", "x".repeat(25)));
+    // 13 crabs are 26 code units: the cut splits the 13th.
     assert_eq!(
-      fmt_string(&"x".repeat(26)),
-      format!("'{}...'", "x".repeat(25))
+      quote(&"🦀".repeat(13)),
+      format!("'{}\u{fffd}...'", "🦀".repeat(12))
     );
   }
 
   #[test]
-  fn classes_and_codes() {
-    let err = Error::arg_type("f", "x", "of type string", "undefined");
-    assert_eq!(err.code(), Some("ERR_INVALID_ARG_TYPE"));
-    assert_eq!(err.js_class(), JsClass::TypeError);
-    assert_eq!(
-      err.to_string(),
-      "f: The \"x\" argument must be of type string. Received undefined"
+  fn messages_name_the_function_and_the_argument() {
+    use mylib_core::Error as E;
+    let err = E::out_of_range(
+      Argument::element(Func::Sum, Param::Numbers, 2),
+      Range::Integer,
+      Received::Number(1.5),
     );
-    let err = Error::out_of_range("f", "x", "an integer", "1.5");
-    assert_eq!(err.code(), Some("ERR_OUT_OF_RANGE"));
-    assert_eq!(err.js_class(), JsClass::RangeError);
-    let err = Error::Network {
-      code: NetworkCode::ConnectionRefused,
-      message: "m".into(),
+    assert_eq!(
+      message(&err),
+      "sum: The value of \"numbers[2]\" is out of range. It must be an integer. Received 1.5"
+    );
+    let err = E::arg_type(
+      Argument::new(Func::Greet, Param::Name),
+      Expected::String,
+      Received::Number(1.0),
+    );
+    assert_eq!(
+      message(&err),
+      "greet: The \"name\" argument must be of type string. Received type number (1)"
+    );
+    let err = E::HttpStatus {
+      url: "http://x/".into(),
+      status: 599,
+      reason: None,
     };
-    assert_eq!(err.code(), Some("ECONNREFUSED"));
-    assert_eq!(err.js_class(), JsClass::Error);
+    assert_eq!(
+      message(&err),
+      "fetchData: GET http://x/ responded with 599 <unknown status code>"
+    );
   }
 }

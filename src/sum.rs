@@ -2,64 +2,17 @@
 
 use std::ptr;
 
+use mylib_core::sum::{element, to_f64};
+use mylib_core::{Argument, Error as CoreError, Expected, Func, Param, Received};
 use napi::bindgen_prelude::{JsObjectValue, Object};
 use napi::{sys, Env, JsValue, Unknown, ValueType};
 
 use crate::arg;
-use crate::callback::{self, to_js, Body, Property};
 use crate::error::{Error, IntoNapi, Result};
+use crate::raw::{self, to_js, Body, Property};
 
-const FUNC: &str = "sum";
-const EXPECTED: &str = "an instance of Array or Int32Array";
-
-/// `Number.MAX_SAFE_INTEGER`: the largest magnitude a JS number holds exactly.
-pub const MAX_SAFE_INTEGER: i128 = (1 << 53) - 1;
-
-/// The exact sum of a slice of int32 values, with the widest vector instructions this CPU has
-/// (AVX2 on x86-64 when present: it widens four int32s to int64s per instruction, where the
-/// x86-64 baseline, SSE2, needs several).
-pub fn sum_i32(values: &[i32]) -> i128 {
-  #[cfg(target_arch = "x86_64")]
-  if std::arch::is_x86_feature_detected!("avx2") {
-    // SAFETY: the CPU has AVX2.
-    return unsafe { sum_i32_avx2(values) };
-  }
-  sum_i32_portable(values)
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-unsafe fn sum_i32_avx2(values: &[i32]) -> i128 {
-  sum_i32_portable(values)
-}
-
-/// Chunks of 2^31 elements cannot overflow an `i64` (2^31 × 2^31 = 2^62), and the inner loop
-/// vectorises.
-#[inline(always)]
-fn sum_i32_portable(values: &[i32]) -> i128 {
-  values
-    .chunks(1 << 31)
-    .map(|chunk| i128::from(chunk.iter().map(|&v| i64::from(v)).sum::<i64>()))
-    .sum()
-}
-
-/// Checks one array element: an integer in the int32 range.
-pub fn element(index: u32, value: f64) -> Result<i32> {
-  let what = format!("numbers[{index}]");
-  let n = arg::integer_in(FUNC, &what, value, i32::MIN.into(), i32::MAX.into())?;
-  // Within the int32 bounds just checked.
-  Ok(n as i32)
-}
-
-/// Turns the exact total into a JS number, refusing one that a double cannot hold exactly.
-pub fn to_number(total: i128) -> Result<f64> {
-  if total.abs() > MAX_SAFE_INTEGER {
-    return Err(Error::OutOfRange(format!(
-      "sum: The result is out of range. It must be >= -9007199254740991 and <= 9007199254740991 (Number.MAX_SAFE_INTEGER). Received {total}"
-    )));
-  }
-  // |total| < 2^53: exact.
-  Ok(total as f64)
+fn numbers() -> Argument {
+  Argument::new(Func::Sum, Param::Numbers)
 }
 
 /// Returns the exact sum of `numbers`.
@@ -74,10 +27,12 @@ pub fn to_number(total: i128) -> Result<f64> {
 /// `Number.MAX_SAFE_INTEGER` in magnitude.
 #[napi(catch_unwind, ts_args_type = "numbers: number[] | Int32Array")]
 pub fn sum(env: &Env, numbers: Unknown) -> napi::Result<f64> {
-  total(env, &numbers).and_then(to_number).into_napi(env)
+  total(env, &numbers)
+    .and_then(|total| Ok(to_f64(total)?))
+    .into_napi(env)
 }
 
-/// [`sum`] as JS calls it, without napi-rs's per-call glue (see `callback`). The package's entry
+/// [`sum`] as JS calls it (see `raw`). The package's entry
 /// point hands it arrays as Int32Arrays (see sum.cjs).
 const SUM: Body<1> = |env, _this, [numbers]| to_js(env, sum(env, numbers)?);
 
@@ -92,9 +47,9 @@ const ELEMENT_ERROR: Body<3> = |env, _this, [index, value, hole]| {
 /// Replaces the `sum` napi-rs exported with [`SUM`], which carries [`ELEMENT_ERROR`] as its
 /// non-enumerable `elementError` (for sum.cjs; the package exports sum.cjs's wrapper instead).
 pub fn export(env: &Env, exports: &Object) -> napi::Result<()> {
-  callback::define(env, exports, &[Property::function(c"sum", &SUM)])?;
+  raw::define(env, exports, &[Property::function(c"sum", &SUM)])?;
   let sum: Unknown = exports.get_named_property("sum")?;
-  callback::define(
+  raw::define(
     env,
     &sum,
     &[Property::method(c"elementError", &ELEMENT_ERROR)],
@@ -102,40 +57,39 @@ pub fn export(env: &Env, exports: &Object) -> napi::Result<()> {
 }
 
 /// See [`ELEMENT_ERROR`].
+/// sum.cjs always passes a u32 index and a boolean; anything else is refused with an
+/// `elementError:` message (it cannot come from sum.cjs).
 fn element_error(index: &Unknown, value: &Unknown, hole: &Unknown) -> Result<()> {
-  let what = "elementError";
-  let index = arg::integer_in(
-    what,
-    "index",
-    arg::expect_number(what, "index", index)?,
-    0,
-    u32::MAX.into(),
-  )?;
+  let misuse = |err: Error| match err {
+    Error::Core(err) => Error::Helper("elementError", Box::new(err)),
+    other => other,
+  };
+  let index = arg::expect_number(numbers(), index).map_err(misuse)?;
+  let index = mylib_core::number::integer_in(numbers(), index, 0, u32::MAX.into())
+    .map_err(|err| misuse(err.into()))?;
   // Within the u32 bounds just checked.
   let index = index as u32;
-  arg::expect_type(what, "hole", hole, ValueType::Boolean)?;
+  arg::expect_type(numbers(), hole, ValueType::Boolean).map_err(misuse)?;
   if hole.coerce_to_bool()? {
-    return Err(not_a_number_error(index, "an empty slot (hole)".into()));
+    return Err(not_a_number_error(index, Received::Hole));
   }
   match arg::type_of(value)? {
-    ValueType::Number => element(index, value.coerce_to_number()?.get_double()?).map(drop),
+    ValueType::Number => {
+      element(index.into(), value.coerce_to_number()?.get_double()?)?;
+      Ok(())
+    }
     _ => Err(not_a_number_error(index, arg::describe(value))),
   }
 }
 
-fn total(env: &Env, numbers: &Unknown) -> Result<i128> {
-  if let Some(values) = int32_array(numbers)? {
-    return Ok(sum_i32(values));
+fn total(env: &Env, value: &Unknown) -> Result<i128> {
+  if let Some(values) = int32_array(value)? {
+    return Ok(mylib_core::sum(values));
   }
-  if arg::type_of(numbers)? == ValueType::Object && numbers.is_array()? {
-    return array_total(env, numbers);
+  if arg::type_of(value)? == ValueType::Object && value.is_array()? {
+    return array_total(env, value);
   }
-  Err(Error::arg_type(
-    FUNC,
-    "numbers",
-    EXPECTED,
-    &arg::describe(numbers),
-  ))
+  Err(arg::type_error(numbers(), Expected::Int32Sequence, value))
 }
 
 /// The elements of an `Int32Array`, borrowed in place; `None` for any other value.
@@ -144,12 +98,7 @@ fn int32_array<'a>(value: &'a Unknown) -> Result<Option<&'a [i32]>> {
     return Ok(None);
   };
   if array.kind != sys::TypedarrayType::int32_array {
-    return Err(Error::arg_type(
-      FUNC,
-      "numbers",
-      EXPECTED,
-      &arg::describe(value),
-    ));
+    return Err(arg::type_error(numbers(), Expected::Int32Sequence, value));
   }
   if array.length == 0 || array.data.is_null() {
     // Empty or detached.
@@ -171,7 +120,7 @@ fn array_total(env: &Env, array: &Unknown) -> Result<i128> {
     arg::check(
       env,
       sys::napi_get_array_length(raw.env, raw.value, &mut length),
-      FUNC,
+      "reading an array length",
     )?
   };
   let mut total = 0i64;
@@ -184,7 +133,7 @@ fn array_total(env: &Env, array: &Unknown) -> Result<i128> {
       arg::check(
         env,
         sys::napi_get_element(raw.env, raw.value, index, &mut item),
-        FUNC,
+        "reading an array element",
       )?;
       sys::napi_get_value_double(raw.env, item, &mut value)
     };
@@ -194,7 +143,7 @@ fn array_total(env: &Env, array: &Unknown) -> Result<i128> {
       return Err(not_a_number(env, array, index, &item)?);
     }
     // An array has at most 2^32 - 1 elements of magnitude <= 2^31: |total| < 2^63, no overflow.
-    total += i64::from(element(index, value)?);
+    total += i64::from(element(index.into(), value)?);
   }
   Ok(i128::from(total))
 }
@@ -204,7 +153,7 @@ fn array_total(env: &Env, array: &Unknown) -> Result<i128> {
 fn not_a_number(env: &Env, array: &Unknown, index: u32, item: &Unknown) -> Result<Error> {
   let is_hole = item.get_type()? == ValueType::Undefined && !has_element(env, array, index)?;
   let received = if is_hole {
-    "an empty slot (hole)".to_string()
+    Received::Hole
   } else {
     arg::describe(item)
   };
@@ -212,13 +161,9 @@ fn not_a_number(env: &Env, array: &Unknown, index: u32, item: &Unknown) -> Resul
 }
 
 /// The type error for the element at `index`, described as `received`.
-fn not_a_number_error(index: u32, received: String) -> Error {
-  Error::arg_type(
-    FUNC,
-    &format!("numbers[{index}]"),
-    "of type number",
-    &received,
-  )
+fn not_a_number_error(index: u32, received: Received) -> Error {
+  let arg = Argument::element(Func::Sum, Param::Numbers, index.into());
+  CoreError::arg_type(arg, Expected::Number, received).into()
 }
 
 fn has_element(env: &Env, array: &Unknown, index: u32) -> Result<bool> {
@@ -229,81 +174,8 @@ fn has_element(env: &Env, array: &Unknown, index: u32) -> Result<bool> {
     arg::check(
       env,
       sys::napi_has_element(raw.env, raw.value, index, &mut has),
-      FUNC,
+      "reading an array element",
     )?
   };
   Ok(has)
-}
-
-#[cfg(test)]
-mod tests {
-  use super::*;
-
-  #[test]
-  fn sums_exactly_without_wrapping() {
-    assert_eq!(sum_i32(&[]), 0);
-    assert_eq!(sum_i32(&[1, 2, 3, -4]), 2);
-    assert_eq!(
-      sum_i32(&[i32::MAX, i32::MAX, i32::MAX]),
-      3 * i128::from(i32::MAX)
-    );
-    assert_eq!(sum_i32(&[i32::MIN; 5]), 5 * i128::from(i32::MIN));
-  }
-
-  #[test]
-  fn every_vector_width_gives_the_same_sum() {
-    // Lengths around every vector width, values at both ends of the int32 range.
-    let values: Vec<i32> = (0..1000u32)
-      .map(|i| match i % 5 {
-        0 => i32::MAX,
-        1 => i32::MIN,
-        _ => i.wrapping_mul(2_654_435_761) as i32,
-      })
-      .collect();
-    for len in (0..70).chain([999, 1000]) {
-      let slice = &values[..len];
-      let expected: i128 = slice.iter().map(|&v| i128::from(v)).sum();
-      assert_eq!(sum_i32_portable(slice), expected, "{len}");
-      assert_eq!(sum_i32(slice), expected, "{len}");
-      #[cfg(target_arch = "x86_64")]
-      if std::arch::is_x86_feature_detected!("avx2") {
-        // SAFETY: the CPU has AVX2.
-        assert_eq!(unsafe { sum_i32_avx2(slice) }, expected, "{len}");
-      }
-    }
-  }
-
-  #[test]
-  fn elements_must_be_int32_integers() {
-    assert_eq!(element(0, 7.0).unwrap(), 7);
-    assert_eq!(element(0, -0.0).unwrap(), 0);
-    assert_eq!(element(0, 2147483647.0).unwrap(), i32::MAX);
-    assert_eq!(element(0, -2147483648.0).unwrap(), i32::MIN);
-    for bad in [
-      1.5,
-      f64::NAN,
-      f64::INFINITY,
-      f64::NEG_INFINITY,
-      2147483648.0,
-      -2147483649.0,
-    ] {
-      let err = element(3, bad).unwrap_err();
-      assert!(matches!(err, Error::OutOfRange(_)), "{bad}");
-      assert!(err.to_string().contains("\"numbers[3]\""), "{err}");
-    }
-  }
-
-  #[test]
-  fn results_beyond_safe_integers_are_refused() {
-    assert_eq!(to_number(MAX_SAFE_INTEGER).unwrap(), 9007199254740991.0);
-    assert_eq!(to_number(-MAX_SAFE_INTEGER).unwrap(), -9007199254740991.0);
-    assert!(matches!(
-      to_number(MAX_SAFE_INTEGER + 1),
-      Err(Error::OutOfRange(_))
-    ));
-    assert!(matches!(
-      to_number(-MAX_SAFE_INTEGER - 1),
-      Err(Error::OutOfRange(_))
-    ));
-  }
 }

@@ -8,7 +8,7 @@
 use napi::bindgen_prelude::Object;
 use napi::{Env, JsValue};
 
-use crate::callback::{self, Body, Property};
+use crate::raw::{self, Body, Property};
 use crate::user;
 
 /// Panics with `message`, from a plain exported function.
@@ -68,7 +68,7 @@ impl TestPanicker {
   }
 }
 
-/// Panics with its argument's type, from a raw callback (`callback::trampoline`), the way the
+/// Panics with its argument's type, from a raw callback (`raw::trampoline`), the way the
 /// synchronous real exports are called.
 const PANIC_RAW: Body<1> =
   |_, _, [value]| panic!("panic in a raw callback ({:?})", value.get_type());
@@ -87,7 +87,7 @@ const RECORD_BY_PROPERTIES: Body<3> = |env, _, [id, name, email]| {
 
 /// Adds `testPanicRaw` and `testRecordByProperties` to the exports.
 pub fn export(env: &Env, exports: &Object) -> napi::Result<()> {
-  callback::define(
+  raw::define(
     env,
     exports,
     &[

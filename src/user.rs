@@ -3,14 +3,14 @@
 use std::ffi::c_void;
 use std::ptr;
 
+use mylib_core::user::{check_id, check_utf16};
+use mylib_core::{Argument, Func, Param};
 use napi::bindgen_prelude::{Object, Utf16String};
 use napi::{check_status, sys, Env, JsValue, Unknown};
 
 use crate::arg;
-use crate::callback::{self, Body, Property};
-use crate::error::{self, fmt_string, Error, IntoNapi, Result};
-
-const FUNC: &str = "createUser";
+use crate::error::{self, IntoNapi, Result};
+use crate::raw::{self, Body, Property};
 
 /// A user record: a plain object with own enumerable properties, safe to `JSON.stringify`.
 #[napi(object, object_from_js = false)]
@@ -22,90 +22,6 @@ pub struct User {
   pub name: Utf16String,
   /// A valid e-mail address by the WHATWG HTML definition.
   pub email: String,
-}
-
-/// Checks that an id is an integer in 0..=4294967295.
-pub fn check_id(id: f64) -> Result<u32> {
-  let n = arg::integer_in(FUNC, "id", id, 0, u32::MAX.into())?;
-  // Within the u32 bounds just checked.
-  Ok(n as u32)
-}
-
-/// Whether a UTF-16 string is empty after JS `String.prototype.trim` (ECMAScript WhiteSpace
-/// and LineTerminator; not Rust's `char::is_whitespace`, which differs on U+0085 and U+FEFF).
-pub fn is_blank(s: &[u16]) -> bool {
-  s.iter().all(|&unit| is_js_whitespace(unit))
-}
-
-fn is_js_whitespace(unit: u16) -> bool {
-  matches!(
-    unit,
-    0x0009..=0x000D
-      | 0x0020
-      | 0x00A0
-      | 0x1680
-      | 0x2000..=0x200A
-      | 0x2028
-      | 0x2029
-      | 0x202F
-      | 0x205F
-      | 0x3000
-      | 0xFEFF
-  )
-}
-
-/// Whether `s` is a "valid e-mail address" as the WHATWG HTML standard defines it (the rule of
-/// `<input type=email>`): `local@label(.label)*`, where the local part is one or more of
-/// ``A-Za-z0-9.!#$%&'*+/=?^_`{|}~-`` and each label is 1 to 63 of `A-Za-z0-9-`, not starting or
-/// ending with `-`.
-pub fn is_valid_email(s: &[u16]) -> bool {
-  let Some(at) = s.iter().position(|&u| u == u16::from(b'@')) else {
-    return false;
-  };
-  let (local, domain) = (&s[..at], &s[at + 1..]);
-  !local.is_empty()
-    && local.iter().all(|&u| is_local_char(u))
-    && domain.split(|&u| u == u16::from(b'.')).all(is_label)
-}
-
-fn is_local_char(unit: u16) -> bool {
-  u8::try_from(unit)
-    .is_ok_and(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+/=?^_`{|}~.-".contains(&b))
-}
-
-fn is_label(label: &[u16]) -> bool {
-  let alnum = |u: u16| u8::try_from(u).is_ok_and(|b| b.is_ascii_alphanumeric());
-  match (label.first(), label.last()) {
-    (Some(&first), Some(&last)) => {
-      label.len() <= 63
-        && alnum(first)
-        && alnum(last)
-        && label.iter().all(|&u| alnum(u) || u == u16::from(b'-'))
-    }
-    _ => false,
-  }
-}
-
-/// Validates the three fields of a record; returns the id.
-pub fn check_user(id: f64, name: &[u16], email: &[u16]) -> Result<u32> {
-  let id = check_id(id)?;
-  if is_blank(name) {
-    return Err(Error::arg_value(
-      FUNC,
-      "name",
-      "must not be empty or only whitespace",
-      &fmt_string(&String::from_utf16_lossy(name)),
-    ));
-  }
-  if !is_valid_email(email) {
-    return Err(Error::arg_value(
-      FUNC,
-      "email",
-      "must be a valid e-mail address",
-      &fmt_string(&String::from_utf16_lossy(email)),
-    ));
-  }
-  Ok(id)
 }
 
 /// Creates a user record `{ id, name, email }`.
@@ -133,7 +49,7 @@ pub fn create_user<'env>(
   record(env, id, name.value().value, email.value().value)
 }
 
-/// [`create_user`] as JS calls it, without napi-rs's per-call glue (see `callback`).
+/// [`create_user`] as JS calls it (see `raw`).
 const CREATE_USER: Body<3> =
   |env, _this, [id, name, email]| Ok(create_user(env, id, name, email)?.value().value);
 
@@ -200,18 +116,23 @@ pub fn export(env: &Env, exports: &Object) -> napi::Result<()> {
       ptr::null_mut(),
     )
   })?;
-  callback::define(
+  raw::define(
     env,
     exports,
     &[Property::function(c"createUser", &CREATE_USER)],
   )
 }
 
+/// Checks the types of all three arguments, then their values: the id, the name, the e-mail
+/// address.
 fn read_user(env: &Env, id: &Unknown, name: &Unknown, email: &Unknown) -> Result<u32> {
-  let id = arg::expect_number(FUNC, "id", id)?;
-  arg::with_utf16(env, FUNC, "name", name, |name| {
-    arg::with_utf16(env, FUNC, "email", email, |email| {
-      check_user(id, name, email)
+  let arg = |param| Argument::new(Func::CreateUser, param);
+  let id = arg::expect_number(arg(Param::Id), id)?;
+  arg::with_utf16(env, arg(Param::Name), name, |name| {
+    arg::with_utf16(env, arg(Param::Email), email, |email| {
+      let id = check_id(id)?;
+      check_utf16(name, email)?;
+      Ok(id)
     })?
   })?
 }
@@ -270,9 +191,9 @@ pub fn record_by_properties(
   let raw = env.raw();
   let mut object = ptr::null_mut();
   let properties = [
-    callback::data_property(c"id", id),
-    callback::data_property(c"name", name),
-    callback::data_property(c"email", email),
+    raw::data_property(c"id", id),
+    raw::data_property(c"name", name),
+    raw::data_property(c"email", email),
   ];
   // SAFETY: plain Node-API calls on live values of this environment; the names are C strings.
   unsafe {
@@ -284,88 +205,5 @@ pub fn record_by_properties(
       properties.as_ptr()
     ))?;
     Ok(Unknown::from_raw_unchecked(raw, object))
-  }
-}
-
-#[cfg(test)]
-mod tests {
-  use super::*;
-
-  fn utf16(s: &str) -> Vec<u16> {
-    s.encode_utf16().collect()
-  }
-
-  #[test]
-  fn ids_are_u32_integers() {
-    assert_eq!(check_id(0.0).unwrap(), 0);
-    assert_eq!(check_id(-0.0).unwrap(), 0);
-    assert_eq!(check_id(4294967295.0).unwrap(), u32::MAX);
-    for bad in [-1.0, 4294967296.0, 1.5, f64::NAN, f64::INFINITY] {
-      assert!(matches!(check_id(bad), Err(Error::OutOfRange(_))), "{bad}");
-    }
-  }
-
-  #[test]
-  fn blank_follows_js_trim() {
-    assert!(is_blank(&utf16("")));
-    assert!(is_blank(&utf16(
-      " \t\n\r\u{b}\u{c}\u{a0}\u{feff}\u{2028}\u{3000}"
-    )));
-    assert!(!is_blank(&utf16("\u{85}")), "U+0085 is not JS whitespace");
-    assert!(!is_blank(&utf16(" a ")));
-    assert!(!is_blank(&[0xD800]));
-  }
-
-  #[test]
-  fn emails_follow_whatwg() {
-    for ok in [
-      "a@b",
-      "first.last@example.com",
-      "x+tag@sub-domain.example.co",
-      "!#$%&'*+/=?^_`{|}~-.@x",
-      ".a..b.@x",
-      &format!("a@{}", "b".repeat(63)),
-    ] {
-      assert!(is_valid_email(&utf16(ok)), "{ok}");
-    }
-    for bad in [
-      "",
-      "@b",
-      "a@",
-      "a",
-      "a@b@c",
-      "a@-b",
-      "a@b-",
-      "a@b..c",
-      "a@.b",
-      "a@b.",
-      "a b@c",
-      "é@x",
-      "a@é",
-      "a@b_c",
-      "\"quoted\"@x",
-      &format!("a@{}", "b".repeat(64)),
-    ] {
-      assert!(!is_valid_email(&utf16(bad)), "{bad}");
-    }
-    assert!(!is_valid_email(&[0xD800, u16::from(b'@'), u16::from(b'x')]));
-  }
-
-  #[test]
-  fn checks_or_names_the_bad_field() {
-    assert_eq!(
-      check_user(7.0, &utf16(" Ada "), &utf16("ada@example.com")).unwrap(),
-      7
-    );
-    let err = check_user(7.0, &utf16("  "), &utf16("a@b")).unwrap_err();
-    assert!(
-      matches!(&err, Error::InvalidArgValue(m) if m.contains("'name'")),
-      "{err}"
-    );
-    let err = check_user(7.0, &utf16("A"), &utf16("nope")).unwrap_err();
-    assert!(
-      matches!(&err, Error::InvalidArgValue(m) if m.contains("'email'")),
-      "{err}"
-    );
   }
 }

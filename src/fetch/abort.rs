@@ -13,9 +13,6 @@ use tokio::sync::Notify;
 use crate::arg;
 use crate::error::{pending_exception, Error, Result};
 
-/// The message of the `AbortError` a request rejects with.
-pub const MESSAGE: &str = "fetchData: The operation was aborted";
-
 /// A listener registered on a signal: owned by the JS thread, released by [`Link::release`].
 ///
 /// It holds raw references and has no `Drop`: if the environment tears down before the request
@@ -70,7 +67,7 @@ impl Link {
     let listener = value(self.env, self.listener);
     let error = match (aborted, &signal) {
       (true, Some(signal)) => Some(abort_error(env, signal)?),
-      (true, None) => Some(Error::Aborted(MESSAGE.into()).into_js(env)?),
+      (true, None) => Some(Error::Core(mylib_core::Error::Aborted).into_js(env)?),
       (false, _) => None,
     };
     if let (Some(signal), Some(listener)) = (signal, listener) {
@@ -100,7 +97,7 @@ impl Link {
 /// throws, that exception is the rejection instead.
 pub fn abort_error<'env>(env: &'env Env, signal: &Unknown) -> napi::Result<Unknown<'env>> {
   match arg::property(env, signal, "reason") {
-    Ok(reason) => Error::Aborted(MESSAGE.into()).into_js_with_cause(env, Some(&reason)),
+    Ok(reason) => Error::Core(mylib_core::Error::Aborted).into_js_with_cause(env, Some(&reason)),
     Err(err) => err.into_js(env),
   }
 }

@@ -10,8 +10,8 @@ use reqwest::redirect::{Attempt, Policy};
 use reqwest::{Certificate, Client};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
-use super::FUNC;
-use crate::error::{Error, NetworkCode, Result};
+use super::display_url;
+use crate::error::{Argument, Error, Func, Invalid, NetworkCode, Param, Received, Result};
 
 /// Redirects followed before giving up, as Node's `fetch` does.
 pub const MAX_REDIRECTS: usize = 20;
@@ -75,12 +75,13 @@ fn build(ca: &[String]) -> Result<Client> {
     builder = builder.add_root_certificate(cert);
   }
   for pem in ca {
+    // Every PEM was checked when it was set (`FetchOptions::ca`): this fails only if reqwest
+    // reads PEM differently.
     let certs = Certificate::from_pem_bundle(pem.as_bytes()).map_err(|err| {
       Error::arg_value(
-        FUNC,
-        "options.ca",
-        &format!("cannot be read ({err})"),
-        "PEM",
+        Argument::new(Func::FetchData, Param::Ca),
+        Invalid::Pem(err.to_string()),
+        Received::String(pem.clone()),
       )
     })?;
     for cert in certs {
@@ -89,7 +90,8 @@ fn build(ca: &[String]) -> Result<Client> {
   }
   builder.build().map_err(|err| Error::Network {
     code: NetworkCode::Other,
-    message: format!("{FUNC}: cannot create the HTTP client: {}", chain(&err)),
+    url: String::new(),
+    reason: format!("cannot create the HTTP client: {}", chain(&err)),
   })
 }
 
@@ -107,8 +109,10 @@ fn extra_ca_certs() -> &'static [Certificate] {
 
 /// Up to 20 redirects, to http and https URLs only.
 fn redirect(attempt: Attempt) -> reqwest::redirect::Action {
-  if let Err(err) = super::options::check_scheme(attempt.url()) {
-    return attempt.error(RedirectRefused(err.to_string()));
+  let scheme = attempt.url().scheme();
+  if !matches!(scheme, "http" | "https") {
+    let refused = RedirectRefused(format!("{scheme}:"));
+    return attempt.error(refused);
   }
   if attempt.previous().len() > MAX_REDIRECTS {
     return attempt.error(TooManyRedirects);
@@ -116,9 +120,9 @@ fn redirect(attempt: Attempt) -> reqwest::redirect::Action {
   attempt.follow()
 }
 
-/// A redirect to a URL the scheme check refused.
+/// A redirect to a URL whose scheme (held, with its colon) is not http or https.
 #[derive(Debug, thiserror::Error)]
-#[error("{0}")]
+#[error("redirect to a {0} URL refused")]
 struct RedirectRefused(String);
 
 /// More than [`MAX_REDIRECTS`] redirects.
@@ -156,28 +160,32 @@ impl Resolve for TaggingResolver {
   }
 }
 
-/// Maps a transport error to the error `fetchData` rejects with, keeping the underlying reason.
-pub fn network_error(context: &str, err: &(dyn StdError + 'static)) -> Error {
-  let reason = chain(err);
+/// Maps a transport error of a request for `url` to the core error, keeping the underlying reason.
+pub fn network_error(url: &reqwest::Url, err: &(dyn StdError + 'static)) -> Error {
   for cause in causes(err) {
     if let Some(refused) = cause.downcast_ref::<RedirectRefused>() {
-      return Error::InvalidUrlScheme(format!("{} (redirected from {context})", refused.0));
+      return Error::InvalidUrlScheme {
+        scheme: refused.0.clone(),
+        redirected_from: Some(display_url(url)),
+      };
     }
     if cause.is::<TooManyRedirects>() {
-      return Error::TooManyRedirects(format!(
-        "{FUNC}: GET {context}: more than {MAX_REDIRECTS} redirects"
-      ));
+      return Error::TooManyRedirects {
+        url: display_url(url),
+        max: MAX_REDIRECTS,
+      };
     }
     if let Some(rustls::Error::InvalidCertificate(_)) = cause.downcast_ref::<rustls::Error>() {
-      return Error::TlsCert(format!(
-        "{FUNC}: GET {context} failed (ERR_TLS_CERT): {reason}"
-      ));
+      return Error::TlsCert {
+        url: display_url(url),
+        reason: chain(err),
+      };
     }
   }
-  let code = classify(err);
   Error::Network {
-    code,
-    message: format!("{FUNC}: GET {context} failed ({}): {reason}", code.as_str()),
+    code: classify(err),
+    url: display_url(url),
+    reason: chain(err),
   }
 }
 
@@ -249,6 +257,10 @@ mod tests {
   #[error("outer")]
   struct Outer(#[source] std::io::Error);
 
+  fn url() -> reqwest::Url {
+    reqwest::Url::parse("https://user:pw@x/").unwrap()
+  }
+
   #[test]
   fn errors_are_classified_through_the_source_chain() {
     let refused = Outer(std::io::Error::from(std::io::ErrorKind::ConnectionRefused));
@@ -267,18 +279,30 @@ mod tests {
   fn tls_errors_inside_io_errors_are_found() {
     let tls = rustls::Error::InvalidCertificate(rustls::CertificateError::UnknownIssuer);
     let wrapped = Outer(std::io::Error::new(std::io::ErrorKind::InvalidData, tls));
-    let err = network_error("https://x/", &wrapped);
+    let err = network_error(&url(), &wrapped);
     assert!(
-      matches!(&err, Error::TlsCert(m) if m.contains("UnknownIssuer")),
+      matches!(&err, Error::TlsCert { reason, .. } if reason.contains("UnknownIssuer")),
       "{err}"
     );
   }
 
   #[test]
   fn redirect_failures_have_their_own_codes() {
-    let err = network_error("http://x/", &TooManyRedirects);
-    assert!(matches!(err, Error::TooManyRedirects(_)));
-    let err = network_error("http://x/", &RedirectRefused("no ftp".into()));
-    assert!(matches!(err, Error::InvalidUrlScheme(_)));
+    let err = network_error(&url(), &TooManyRedirects);
+    assert_eq!(
+      err,
+      Error::TooManyRedirects {
+        url: "https://x/".into(),
+        max: 20
+      }
+    );
+    let err = network_error(&url(), &RedirectRefused("ftp:".into()));
+    assert_eq!(
+      err,
+      Error::InvalidUrlScheme {
+        scheme: "ftp:".into(),
+        redirected_from: Some("https://x/".into())
+      }
+    );
   }
 }

@@ -1,0 +1,208 @@
+use std::time::Duration;
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+
+use super::*;
+use crate::error::{NetworkCode, Range};
+
+#[test]
+fn messages_never_show_credentials() {
+  let url = Url::parse("http://user:s3cret@127.0.0.1:8080/path?q=1").unwrap();
+  assert_eq!(display_url(&url), "http://127.0.0.1:8080/path?q=1");
+}
+
+#[test]
+fn bodies_decode_by_charset() {
+  assert_eq!(decode("héllo".as_bytes(), None), "héllo");
+  assert_eq!(decode(b"h\xe9llo", Some("ISO-8859-1")), "héllo");
+  assert_eq!(decode(b"h\xe9llo", Some("utf-8")), "h\u{fffd}llo");
+  assert_eq!(decode("héllo".as_bytes(), Some("no-such-charset")), "héllo");
+  assert_eq!(decode(b"\xef\xbb\xbfbom", Some("latin1")), "bom");
+}
+
+#[test]
+fn urls_must_parse_and_be_http() {
+  assert_eq!(
+    parse_url("http://127.0.0.1:8080/a").unwrap().port(),
+    Some(8080)
+  );
+  assert!(parse_url("https://example.com").is_ok());
+  let err = parse_url("not a url").unwrap_err();
+  assert!(
+    matches!(&err, Error::InvalidUrl { input, .. } if input == "not a url"),
+    "{err}"
+  );
+  assert_eq!(
+    parse_url("ftp://example.com/x"),
+    Err(Error::InvalidUrlScheme {
+      scheme: "ftp:".into(),
+      redirected_from: None
+    })
+  );
+  assert!(matches!(
+    parse_url("file:///etc/passwd"),
+    Err(Error::InvalidUrlScheme { .. })
+  ));
+}
+
+#[test]
+fn timeouts_are_positive_u32_integers() {
+  let mut options = FetchOptions::default();
+  assert_eq!(options.timeout, Duration::from_secs(30));
+  options.timeout_ms(1.0).unwrap();
+  assert_eq!(options.timeout, Duration::from_millis(1));
+  options.timeout_ms(4294967295.0).unwrap();
+  assert_eq!(options.timeout, Duration::from_millis(u32::MAX.into()));
+  for bad in [0.0, -1.0, 1.5, f64::NAN, f64::INFINITY, 4294967296.0] {
+    let err = options.timeout_ms(bad).unwrap_err();
+    assert!(
+      matches!(&err, Error::OutOfRange { arg, .. } if arg.param == Param::Timeout),
+      "{bad}"
+    );
+  }
+}
+
+#[test]
+fn body_limits_are_safe_integers() {
+  let mut options = FetchOptions::default();
+  assert_eq!(options.max_bytes, 32 * 1024 * 1024);
+  options.max_bytes_f64(0.0).unwrap();
+  assert_eq!(options.max_bytes, 0);
+  options.max_bytes_f64(9007199254740991.0).unwrap();
+  assert_eq!(options.max_bytes, 9007199254740991);
+  for bad in [-1.0, 0.5, f64::NAN, 9007199254740992.0] {
+    let err = options.max_bytes_f64(bad).unwrap_err();
+    assert!(
+      matches!(&err, Error::OutOfRange { range, .. }
+        if *range == Range::Integer || *range == Range::Between(0, 9007199254740991)),
+      "{bad}"
+    );
+  }
+}
+
+#[test]
+fn headers_are_checked() {
+  let mut options = FetchOptions::default();
+  options.header("x-custom", "a value\twith tab").unwrap();
+  options.header("x-latin1", "café").unwrap();
+  assert_eq!(options.headers["x-latin1"].as_bytes(), b"caf\xe9");
+  for (name, value, reason) in [
+    ("bad name", "v", Invalid::HeaderName),
+    ("", "v", Invalid::HeaderName),
+    ("x", "line\nbreak", Invalid::HeaderValue),
+    ("x", "€", Invalid::HeaderValue),
+  ] {
+    let err = options.header(name, value).unwrap_err();
+    assert!(
+      matches!(&err, Error::InvalidArgValue { arg, reason: r, .. }
+        if arg.param == Param::Header(name.into()) && *r == reason),
+      "{err:?}"
+    );
+  }
+}
+
+#[test]
+fn pem_must_hold_a_certificate() {
+  let mut options = FetchOptions::default();
+  for pem in ["nope", ""] {
+    let err = options.ca(Some(2), pem.into()).unwrap_err();
+    assert!(
+      matches!(&err, Error::InvalidArgValue { arg, reason: Invalid::Pem(_), .. }
+        if arg.index == Some(2)),
+      "{err:?}"
+    );
+  }
+  assert!(options.ca.is_empty());
+}
+
+/// A loopback server that answers each connection with `response` (after `delay`), and its URL.
+async fn serve(response: &'static [u8], delay: Duration) -> Url {
+  let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+  let address = listener.local_addr().unwrap();
+  tokio::spawn(async move {
+    while let Ok((mut socket, _)) = listener.accept().await {
+      tokio::spawn(async move {
+        let mut request = [0u8; 4096];
+        let _ = socket.read(&mut request).await;
+        tokio::time::sleep(delay).await;
+        let _ = socket.write_all(response).await;
+        let _ = socket.shutdown().await;
+      });
+    }
+  });
+  Url::parse(&format!("http://user:pw@{address}/path")).unwrap()
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+  tokio::runtime::Builder::new_current_thread()
+    .enable_all()
+    .build()
+    .unwrap()
+}
+
+#[test]
+fn fetches_over_loopback_with_every_outcome() {
+  runtime().block_on(async {
+    let ok = serve(
+      b"HTTP/1.1 200 OK\r\ncontent-type: text/plain; charset=latin1\r\ncontent-length: 5\r\nconnection: close\r\n\r\nh\xe9llo",
+      Duration::ZERO,
+    )
+    .await;
+    assert_eq!(fetch(ok.clone(), FetchOptions::default()).await, Ok("héllo".into()));
+
+    let small = FetchOptions {
+      max_bytes: 4,
+      ..FetchOptions::default()
+    };
+    let shown = display_url(&ok);
+    assert_eq!(
+      fetch(ok, small).await,
+      Err(Error::BodyTooLarge {
+        url: shown,
+        limit: 4
+      })
+    );
+
+    let missing = serve(
+      b"HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\nconnection: close\r\n\r\n",
+      Duration::ZERO,
+    )
+    .await;
+    let shown = display_url(&missing);
+    assert!(!shown.contains("pw"), "{shown}");
+    assert_eq!(
+      fetch(missing, FetchOptions::default()).await,
+      Err(Error::HttpStatus {
+        url: shown,
+        status: 404,
+        reason: Some("Not Found")
+      })
+    );
+
+    let slow = serve(b"HTTP/1.1 200 OK\r\n\r\n", Duration::from_secs(5)).await;
+    let mut quick = FetchOptions::default();
+    quick.timeout_ms(50.0).unwrap();
+    let shown = display_url(&slow);
+    assert_eq!(
+      fetch(slow, quick).await,
+      Err(Error::Timeout {
+        url: shown,
+        after: Duration::from_millis(50)
+      })
+    );
+
+    // A port that was just free: nothing listens there.
+    let closed = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = closed.local_addr().unwrap();
+    drop(closed);
+    let refused = Url::parse(&format!("http://{address}/")).unwrap();
+    assert!(matches!(
+      fetch(refused, FetchOptions::default()).await,
+      Err(Error::Network {
+        code: NetworkCode::ConnectionRefused,
+        ..
+      })
+    ));
+  });
+}
