@@ -149,9 +149,10 @@ fn range(range: Range) -> String {
   match range {
     Range::Integer => "an integer".into(),
     Range::Between(min, max) => format!(">= {min} and <= {max}"),
-    Range::SafeInteger => {
-      ">= -9007199254740991 and <= 9007199254740991 (Number.MAX_SAFE_INTEGER)".into()
-    }
+    Range::SafeInteger => format!(
+      ">= -{max} and <= {max} (Number.MAX_SAFE_INTEGER)",
+      max = mylib_core::number::MAX_SAFE_INTEGER
+    ),
     Range::Finite => "a finite number".into(),
     Range::NonZero => "a non-zero number (division by zero)".into(),
   }
