@@ -9,9 +9,9 @@
 //    (target/asan/suite), with the ASan runtime preloaded (LD_PRELOAD). Leak detection is
 //    off: Node itself does not free everything at exit (test:leak covers leaks). Any ASan report
 //    fails the run.
-// 2. Miri: `cargo +nightly miri test --lib`, the plain-Rust unit tests (none of them calls into
-//    Node-API, which Miri cannot run; those marked `cfg_attr(miri, ignore)`, with no unsafe code,
-//    are skipped there).
+// 2. Miri: `cargo +nightly miri test --lib` on the Node binding and on mylib-core without its
+//    `fetch` feature: the plain-Rust unit tests (none of them calls into Node-API, which Miri
+//    cannot run; those marked `cfg_attr(miri, ignore)`, with no unsafe code, are skipped there).
 import { execFileSync, spawn } from 'node:child_process'
 import { copyFileSync, cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -107,16 +107,28 @@ if (build.code === 0) {
 }
 
 // --- Miri -------------------------------------------------------------------------------------
-const miri = await run('cargo', ['+nightly', 'miri', 'test', '--lib'], {
-  MIRIFLAGS: '-Zmiri-disable-isolation',
-})
-const passed = [
-  ...miri.output.matchAll(/test result: \w+\. (\d+) passed; (\d+) failed; (\d+) ignored/g),
+// The Node binding's unit tests, then the core's without its `fetch` feature (the HTTP client runs
+// ring's assembly and real sockets, which Miri cannot; the rest of the core is plain Rust).
+const MIRI_RUNS = [
+  ['+nightly', 'miri', 'test', '--lib', '-p', 'mylib'],
+  ['+nightly', 'miri', 'test', '--lib', '-p', 'mylib-core', '--no-default-features'],
 ]
-const [, ok = '0', bad = '0', ignored = '0'] = passed.at(-1) ?? []
-check(miri.code === 0 && bad === '0', `Miri: ${ok} passed, ${bad} failed, ${ignored} ignored`)
+let [ok, bad, ignored, miriSeconds, miriFailed] = [0, 0, 0, 0, false]
+for (const args of MIRI_RUNS) {
+  const miri = await run('cargo', args, { MIRIFLAGS: '-Zmiri-disable-isolation' })
+  const results = [
+    ...miri.output.matchAll(/test result: \w+\. (\d+) passed; (\d+) failed; (\d+) ignored/g),
+  ]
+  const [, passed = '0', failed = '0', skipped = '0'] = results.at(-1) ?? []
+  ok += Number(passed)
+  bad += Number(failed)
+  ignored += Number(skipped)
+  miriSeconds += miri.seconds
+  miriFailed ||= miri.code !== 0
+}
+check(!miriFailed && bad === 0, `Miri: ${ok} passed, ${bad} failed, ${ignored} ignored`)
 figures.push(
-  `Miri (\`cargo +nightly miri test --lib\`, the unit tests: none calls into Node-API, and the ignored ones have no unsafe code): ${ok} passed, ${bad} failed, ${ignored} ignored, in ${miri.seconds.toFixed(0)} s.`,
+  `Miri (\`cargo +nightly miri test --lib\` on the Node binding and on the core without \`fetch\`, the unit tests: none calls into Node-API, and the ignored ones have no unsafe code): ${ok} passed, ${bad} failed, ${ignored} ignored, in ${miriSeconds.toFixed(0)} s.`,
 )
 
 await record('sanitizers', {
