@@ -77,6 +77,18 @@ test('returns results up to Number.MAX_SAFE_INTEGER and refuses beyond it', (t) 
   }
 })
 
+test('refuses the one array of at most 2^22 elements whose sum passes Number.MAX_SAFE_INTEGER', (t) => {
+  // 2^22 × INT32_MIN = -2^53: the entry point adds arrays this long in doubles, exactly.
+  const lowest = Array.from({ length: 2 ** 22 }, () => INT32_MIN)
+  t.throws(() => sum(lowest), {
+    instanceOf: RangeError,
+    code: 'ERR_OUT_OF_RANGE',
+    message: /^sum: The result is out of range\. .*Received -9007199254740992$/,
+  })
+  lowest[0] = INT32_MIN + 1
+  t.is(sum(lowest), -Number.MAX_SAFE_INTEGER)
+})
+
 test('refuses non-integer and out-of-range elements with ERR_OUT_OF_RANGE, naming the index', (t) => {
   const cases: Array<[number, string]> = [
     [1.5, 'It must be an integer. Received 1.5'],
