@@ -117,10 +117,18 @@ impl Calculator {
   /// (`ERR_INVALID_THIS`), not napi-rs's generic `Error`.
   ///
   /// The proof is the class's type tag, which napi-rs stamps only on objects it has wrapped with
-  /// a boxed `Calculator`. Reading it is a second private-property lookup after the unwrap — as
-  /// much work again as the whole of a raw method call — so each verified Calculator's address
-  /// is remembered in [`VERIFIED`] until it is dropped, and later calls on it do only the unwrap.
-  /// (A Calculator made by another copy of this addon is checked by its tag on every call.)
+  /// a boxed `Calculator`. Reading it is a second private-property lookup after the unwrap, so
+  /// each verified Calculator's address is remembered in [`VERIFIED`] until it is dropped, and
+  /// later calls on it do only the unwrap. (A Calculator made by another copy of this addon is
+  /// checked by its tag on every call.) Measured on 2026-12-03 in one process: `add` then
+  /// `subtract` took 132 ns with this cache and 239 to 250 ns without it, which would put
+  /// `add` past the benchmark's 1.5× of a raw Node-API method.
+  ///
+  /// It relies on three things napi-rs does: it tags the objects it wraps, its wrap pointer is
+  /// the boxed `Calculator`, and its finalizer drops that `Calculator` (whose `Drop` forgets the
+  /// address) before freeing the box. Should the first two change, the calculator spec fails
+  /// (every receiver refused, or wrong values); should the third, `npm run test:leak` fails:
+  /// its 1,000,000 Calculators would each leave an address in the set, well over its 10 MB.
   fn receiver(func: Func, this: &Unknown) -> Result<*mut Calculator> {
     let raw = this.value();
     let mut wrapped = std::ptr::null_mut();
