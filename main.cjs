@@ -8,8 +8,9 @@
 // blames an npm bug whatever happened; this one names the platform it detected, the package it
 // expected, the version installed and what to do, and keeps every individual load error as
 // `cause` (an AggregateError).
+let native
 try {
-  module.exports = require('./index.js')
+  native = require('./index.js')
 } catch (error) {
   // Any other failure (an addon that loads but throws, say) is not ours to reword.
   if (!/^(Cannot find|Failed to load) native binding/.test(String(error && error.message))) {
@@ -17,7 +18,12 @@ try {
   }
   throw noBinaryError(error)
 }
-module.exports.sum = require('./sum.cjs').withArrayFastPath(module.exports.sum)
+// A new object, so the generated loader's own exports stay as it made them. The spread of
+// `require(...)` is what Node's CommonJS lexer reads as re-exporting every name of index.js.
+module.exports = {
+  ...require('./index.js'),
+  sum: require('./sum.cjs').withArrayFastPath(native.sum),
+}
 
 /** napi-rs's `<platform>-<arch>[-<abi>]` name for a Rust target triple (`.2.17` floor dropped). */
 function platformArchAbi(triple) {
