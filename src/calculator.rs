@@ -304,7 +304,7 @@ const VALUE: Body<0> = |env, this, []| to_js(env, Calculator::value(env, This::f
 pub fn export(env: &Env, exports: &Object) -> napi::Result<()> {
   let class: Function = exports.get_named_property("Calculator")?;
   let prototype: Unknown = class.get_named_property("prototype")?;
-  raw::define(
+  raw::replace(
     env,
     &prototype,
     &[

@@ -31,7 +31,7 @@ const GREET: Body<1> = |env, _this, [name]| Ok(greet(env, name)?.value().value);
 
 /// Defines `greet` on the exports as [`GREET`].
 pub fn export(env: &Env, exports: &Object) -> napi::Result<()> {
-  raw::define(env, exports, &[Property::function(c"greet", &GREET)])
+  raw::replace(env, exports, &[Property::function(c"greet", &GREET)])
 }
 
 /// Copies the name straight from the JS string into the greeting, and the greeting into a new

@@ -6,14 +6,19 @@
 //! checks). Measured on 2026-12-03 with `npm run bench` against a build whose synchronous exports
 //! ran through that glue: `greet('Ada')` took 2.37× the raw Node-API floor (1.07× through
 //! here), and `Calculator.prototype.add` 4.84× (1.26× through here): the bench targets are
-//! 1.5×. So each synchronous export keeps its single `#[napi]` definition, which holds its body
-//! and generates its TypeScript types and JSDoc, and `lib.rs` defines it again on the exports
-//! (or the class prototype) as a [`Property`] whose [`Body`] calls that same function: the
-//! compiler checks the call. Were napi-rs's own callback what JS reaches, the calculator spec's
-//! `ERR_INVALID_THIS` checks would fail (V8 refuses a foreign `this` before napi-rs's method
-//! runs, with a code-less `TypeError`), and the functions' bench ratios would show it.
-//! [`trampoline`] reads the arguments, catches panics and throws errors
-//! exactly as napi-rs does. This module knows no export: it is imported, never importing.
+//! 1.5×.
+//!
+//! So each synchronous export keeps its single `#[napi]` definition, which holds its body and
+//! generates its TypeScript types and JSDoc, and its module's `export` (which `lib.rs` calls)
+//! puts a [`Property`] in its place on the exports or the class prototype, whose [`Body`] calls
+//! that same function. The compiler checks the call, and [`replace`] refuses a name that napi-rs
+//! did not define, so a renamed export fails the addon's load instead of leaving two. Were
+//! napi-rs's own callback what JS reaches, the calculator spec's `ERR_INVALID_THIS` checks would
+//! fail (V8 refuses a foreign `this` before napi-rs's method runs, with a code-less
+//! `TypeError`), and the functions' bench ratios would show it. [`trampoline`] reads the
+//! arguments, catches panics and throws errors exactly as napi-rs does.
+//!
+//! This module knows no export: it is imported, never importing.
 
 use std::ffi::{c_void, CStr};
 use std::{panic, ptr};
@@ -173,9 +178,67 @@ pub fn data_property(name: &CStr, value: sys::napi_value) -> sys::napi_property_
   }
 }
 
-/// Defines `properties` on `target` (the module's exports, a class prototype), replacing the
-/// functions napi-rs defined under the same names.
-pub fn define<'env>(
+/// Defines each of `properties` on `target` (the module's exports, a class prototype) in place of
+/// the function napi-rs defined there under the same name from the export's `#[napi]`
+/// definition. A name napi-rs did not define is an error, which fails the addon's load: a
+/// renamed `#[napi]` export cannot leave its raw twin behind as a second export.
+pub fn replace<'env>(
+  env: &Env,
+  target: &impl JsValue<'env>,
+  properties: &[Property],
+) -> napi::Result<()> {
+  for property in properties {
+    if !has_own(env, target, property.name)? {
+      return Err(napi::Error::from_reason(format!(
+        "raw export {:?} replaces nothing: no #[napi] export of that name",
+        property.name
+      )));
+    }
+  }
+  define(env, target, properties)
+}
+
+/// Defines `properties` on `target` as new properties (a name already there is an error): for
+/// what has no `#[napi]` definition at all (sum.cjs's `elementError`, test-only exports).
+pub fn add<'env>(
+  env: &Env,
+  target: &impl JsValue<'env>,
+  properties: &[Property],
+) -> napi::Result<()> {
+  for property in properties {
+    if has_own(env, target, property.name)? {
+      return Err(napi::Error::from_reason(format!(
+        "raw export {:?} would replace an existing property",
+        property.name
+      )));
+    }
+  }
+  define(env, target, properties)
+}
+
+/// Whether `target` has an own property `name`.
+fn has_own<'env>(env: &Env, target: &impl JsValue<'env>, name: &CStr) -> napi::Result<bool> {
+  let mut key = ptr::null_mut();
+  let mut has = false;
+  // SAFETY: a `'static` C string and a live object of this environment.
+  unsafe {
+    check_status!(sys::napi_create_string_utf8(
+      env.raw(),
+      name.as_ptr(),
+      name.count_bytes() as isize,
+      &mut key,
+    ))?;
+    check_status!(sys::napi_has_own_property(
+      env.raw(),
+      target.value().value,
+      key,
+      &mut has,
+    ))?;
+  }
+  Ok(has)
+}
+
+fn define<'env>(
   env: &Env,
   target: &impl JsValue<'env>,
   properties: &[Property],

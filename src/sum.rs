@@ -47,9 +47,9 @@ const ELEMENT_ERROR: Body<3> = |env, _this, [index, value, hole]| {
 /// Replaces the `sum` napi-rs exported with [`SUM`], which carries [`ELEMENT_ERROR`] as its
 /// non-enumerable `elementError` (for sum.cjs; the package exports sum.cjs's wrapper instead).
 pub fn export(env: &Env, exports: &Object) -> napi::Result<()> {
-  raw::define(env, exports, &[Property::function(c"sum", &SUM)])?;
+  raw::replace(env, exports, &[Property::function(c"sum", &SUM)])?;
   let sum: Unknown = exports.get_named_property("sum")?;
-  raw::define(
+  raw::add(
     env,
     &sum,
     &[Property::method(c"elementError", &ELEMENT_ERROR)],

@@ -87,7 +87,7 @@ const RECORD_BY_PROPERTIES: Body<3> = |env, _, [id, name, email]| {
 
 /// Adds `testPanicRaw` and `testRecordByProperties` to the exports.
 pub fn export(env: &Env, exports: &Object) -> napi::Result<()> {
-  raw::define(
+  raw::add(
     env,
     exports,
     &[

@@ -145,7 +145,7 @@ fn compile_record(env: &Env) -> Option<sys::napi_ref> {
 pub fn export(env: &Env, exports: &Object) -> napi::Result<()> {
   let raw_env = env.raw() as usize;
   env.add_env_cleanup_hook(raw_env, |env| forget_record(env as sys::napi_env))?;
-  raw::define(
+  raw::replace(
     env,
     exports,
     &[Property::function(c"createUser", &CREATE_USER)],
