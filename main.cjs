@@ -20,10 +20,9 @@ try {
 }
 // A new object, so the generated loader's own exports stay as it made them. The spread of
 // `require(...)` is what Node's CommonJS lexer reads as re-exporting every name of index.js.
-module.exports = {
-  ...require('./index.js'),
-  sum: require('./sum.cjs').withArrayFastPath(native.sum),
-}
+// (Shorthand properties only: Node 24's lexer reads `key: require(...).name` as exporting `name`.)
+const sum = require('./sum.cjs').withArrayFastPath(native.sum)
+module.exports = { ...require('./index.js'), sum }
 
 /** napi-rs's `<platform>-<arch>[-<abi>]` name for a Rust target triple (`.2.17` floor dropped). */
 function platformArchAbi(triple) {
