@@ -1,7 +1,7 @@
 'use strict'
-// The package's entry point for `require` and `import` alike: the loader that `napi build
-// --platform` generates (index.js, never edited by hand), re-exported whole, so `index.d.ts`
-// describes this module exactly and Node's CommonJS lexer still sees every named export.
+// The package's entry point for `require` and `import` alike: every export of the loader that
+// `napi build --platform` generates (index.js, never edited by hand), under the same names, so
+// `index.d.ts` describes this module exactly and every CommonJS lexer sees each named export.
 //
 // What it adds: `sum` reads a JS array in JS before handing it to the native `sum` (see sum.cjs),
 // and the error when no binary fits this machine. The generated loader's message
@@ -18,11 +18,15 @@ try {
   }
   throw noBinaryError(error)
 }
-// A new object, so the generated loader's own exports stay as it made them. The spread of
-// `require(...)` is what Node's CommonJS lexer reads as re-exporting every name of index.js.
-// (Shorthand properties only: Node 24's lexer reads `key: require(...).name` as exporting `name`.)
-const sum = require('./sum.cjs').withArrayFastPath(native.sum)
-module.exports = { ...require('./index.js'), sum }
+// Its own exports, so the generated loader's stay as it made them, each assigned by name: the
+// form every CommonJS export lexer (Node's, Deno's, Bun's) reads. The loader-error spec checks
+// that these are exactly the loader's names.
+exports.Calculator = native.Calculator
+exports.createUser = native.createUser
+exports.fetchData = native.fetchData
+exports.greet = native.greet
+exports.sum = require('./sum.cjs').withArrayFastPath(native.sum)
+exports.__napiBindingTarget = native.__napiBindingTarget
 
 /** napi-rs's `<platform>-<arch>[-<abi>]` name for a Rust target triple (`.2.17` floor dropped). */
 function platformArchAbi(triple) {
