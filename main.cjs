@@ -26,6 +26,7 @@ exports.createUser = native.createUser
 exports.fetchData = native.fetchData
 exports.greet = native.greet
 exports.sum = require('./sum.cjs').withArrayFastPath(native.sum)
+// oxlint-disable-next-line no-underscore-dangle -- the generated loader's own name
 exports.__napiBindingTarget = native.__napiBindingTarget
 
 /** napi-rs's `<platform>-<arch>[-<abi>]` name for a Rust target triple (`.2.17` floor dropped). */

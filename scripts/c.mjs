@@ -4,6 +4,11 @@
 //                                       header crates/mylib-c/include/mylib.h (cbindgen)
 //   node scripts/c.mjs build --check    the same, failing if the committed header differs
 //   node scripts/c.mjs install <prefix> lays out <prefix>/lib, include and lib/pkgconfig/mylib.pc
+//   node scripts/c.mjs bench [--smoke]  `npm run bench:c`: crates/mylib-c/bench/bench.c (-O2):
+//                                       mylib_sum against a C loop, and sequential keep-alive
+//                                       GETs against libcurl's easy API on a loopback server; the
+//                                       results go into crates/mylib-c/README.md (--smoke: a short
+//                                       run that only checks the answers, for CI)
 //   node scripts/c.mjs test [--check]   `npm run test:c`: builds, checks the header compiles as
 //                                       C99 and C++17 (-Wall -Wextra -Werror -pedantic), then runs
 //                                       crates/mylib-c/tests/test_mylib.c against the shared and
@@ -14,12 +19,12 @@
 // cbindgen is installed once (cargo install) into the tools folder, MYLIB_TOOLS_DIR (default
 // `.tools/`). The test ends with "c: N passed, N failed"; it exits 2 with "c: skipped (<reason>)"
 // when a tool it needs cannot be had (0 with --allow-skip, as `npm test` runs it).
-import { execFileSync, spawnSync } from 'node:child_process'
+import { execFileSync, fork, spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, copyFileSync } from 'node:fs'
 import { once } from 'node:events'
 import { createServer } from 'node:http'
 import { createServer as createNetServer } from 'node:net'
-import { tmpdir } from 'node:os'
+import { cpus, tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -103,7 +108,7 @@ Cflags: -I\${includedir}
 }
 
 /** Lays out `prefix`/lib (libmylib.so, libmylib.a), include (mylib.h), lib/pkgconfig. */
-function install(prefix) {
+function installTo(prefix) {
   for (const dir of ['lib', 'include', join('lib', 'pkgconfig')]) {
     mkdirSync(join(prefix, dir), { recursive: true })
   }
@@ -273,7 +278,7 @@ async function test({ check }) {
     // The example, as a C programmer builds it: from an install, with pkg-config.
     const prefix = join(OUT, 'install')
     rmSync(prefix, { recursive: true, force: true })
-    install(prefix)
+    installTo(prefix)
     const pkgEnv = { ...process.env, PKG_CONFIG_PATH: join(prefix, 'lib', 'pkgconfig') }
     const flags = execFileSync('pkg-config', ['--cflags', '--libs', 'mylib'], {
       env: pkgEnv,
@@ -311,6 +316,97 @@ async function test({ check }) {
   return counts.failed === 0
 }
 
+const verdict = (met) => (met ? 'met' : '**MISSED**')
+
+/** Writes `lines` between the C README's benchmark markers. */
+function writeBenchSection(lines) {
+  const readme = join(CRATE, 'README.md')
+  const text = readFileSync(readme, 'utf8')
+  const start = '<!-- c-bench:start -->'
+  const end = '<!-- c-bench:end -->'
+  const from = text.indexOf(start)
+  const to = text.indexOf(end)
+  if (from < 0 || to < from) throw new Error(`${readme} lacks the ${start} ... ${end} markers`)
+  writeFileSync(
+    readme,
+    `${text.slice(0, from + start.length)}\n\n${lines.join('\n')}\n\n${text.slice(to)}`,
+  )
+  // The repository's formatter lays out the table, so `npm run lint` accepts the file as written.
+  must(join(ROOT, 'node_modules', '.bin', 'prettier'), ['--write', '--log-level=warn', readme])
+  console.log('wrote the benchmark section of crates/mylib-c/README.md')
+}
+
+async function bench({ smoke }) {
+  if (!has('gcc') || !existsSync('/usr/include/x86_64-linux-gnu/curl/curl.h')) {
+    if (!existsSync('/usr/include/curl/curl.h')) {
+      throw new Missing(
+        'libcurl4-openssl-dev is not installed (apt-get install libcurl4-openssl-dev)',
+      )
+    }
+  }
+  build({ check: false })
+  mkdirSync(OUT, { recursive: true })
+  const binary = join(OUT, 'bench')
+  must('gcc', [
+    '-std=c11',
+    '-O2',
+    '-Wall',
+    '-Wextra',
+    '-Werror',
+    '-I',
+    join(CRATE, 'include'),
+    join(CRATE, 'bench', 'bench.c'),
+    '-L',
+    RELEASE,
+    '-lmylib',
+    `-Wl,-rpath,${RELEASE}`,
+    '-lcurl',
+    '-lpthread',
+    '-lm',
+    '-o',
+    binary,
+  ])
+  const { BODY } = await import('../bench/fetch-bodies.mjs')
+  const server = fork(join(ROOT, 'bench', 'fetch-server.mjs'), [], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  })
+  const [port] = await once(server, 'message')
+  const requests = smoke ? 50 : 5000
+  let output
+  try {
+    output = execFileSync(binary, [`http://127.0.0.1:${port}/`, BODY, String(requests)], {
+      encoding: 'utf8',
+    })
+  } finally {
+    server.kill()
+  }
+  process.stdout.write(output)
+  const result = Object.fromEntries(
+    output
+      .trim()
+      .split('\n')
+      .map((line) => {
+        const space = line.indexOf(' ')
+        return [line.slice(0, space), line.slice(space + 1)]
+      }),
+  )
+  if (smoke) {
+    console.log('c-bench: 1 passed, 0 failed')
+    return
+  }
+  const sumRatio = Number(result.sum_mylib_us) / Number(result.sum_loop_us)
+  const fetchRatio = Number(result.fetch_mylib_rps) / Number(result.fetch_curl_rps)
+  const gcc = execFileSync('gcc', ['-dumpfullversion'], { encoding: 'utf8' }).trim()
+  writeBenchSection([
+    `Measured ${new Date().toISOString().slice(0, 10)} with \`npm run bench:c\`: ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, gcc ${gcc} (\`-O2\`), ${result.curl_version.split(' ')[0]}; the median of 7 rounds taken in turn. The server is bench/fetch-server.mjs (node:http in its own process, a 1 KiB body).`,
+    '',
+    '| Case | mylib | Reference | Ratio | Target |',
+    '| --- | --- | --- | --- | --- |',
+    `| \`mylib_sum\` of 1,000,000 \`int32_t\` | ${result.sum_mylib_us} µs | plain C loop: ${result.sum_loop_us} µs | time ×${sumRatio.toFixed(2)} | not slower: ${verdict(sumRatio <= 1)} |`,
+    `| ${requests.toLocaleString('en')} sequential keep-alive GETs | ${Number(result.fetch_mylib_rps).toLocaleString('en')} req/s | libcurl easy API: ${Number(result.fetch_curl_rps).toLocaleString('en')} req/s | req/s ×${fetchRatio.toFixed(2)} | at least libcurl's rate: ${verdict(fetchRatio >= 1)} |`,
+  ])
+}
+
 const [command, ...rest] = process.argv.slice(2)
 const check = rest.includes('--check')
 // `npm test` passes --allow-skip: a missing tool is then reported, and the run goes on.
@@ -319,9 +415,14 @@ try {
   if (command === 'build') build({ check })
   else if (command === 'install') {
     if (!rest[0]) throw new Error('usage: node scripts/c.mjs install <prefix>')
-    install(rest[0])
+    installTo(rest[0])
   } else if (command === 'test') process.exitCode = (await test({ check })) ? 0 : 1
-  else throw new Error('usage: node scripts/c.mjs build|install <prefix>|test [--check]')
+  else if (command === 'bench') await bench({ smoke: rest.includes('--smoke') })
+  else {
+    throw new Error(
+      'usage: node scripts/c.mjs build [--check] | install <prefix> | test [--check] | bench [--smoke]',
+    )
+  }
 } catch (error) {
   if (error instanceof Missing) {
     console.log(`c: skipped (${error.message})`)
