@@ -68,8 +68,20 @@ pub fn type_error(arg: Argument, expected: Expected, value: &Unknown) -> Error {
 
 /// Reads a number, after checking that the value is one.
 pub fn expect_number(arg: Argument, value: &Unknown) -> Result<f64> {
-  expect_type(arg, value, ValueType::Number)?;
-  number(value)
+  let raw = value.value();
+  let mut n = 0f64;
+  // SAFETY: a live value of this environment. For anything but a number primitive it fails
+  // with `napi_number_expected`, runs no user code and leaves no exception: one call does the
+  // type check and the read.
+  let status = unsafe { sys::napi_get_value_double(raw.env, raw.value, &mut n) };
+  match status {
+    sys::Status::napi_ok => Ok(n),
+    sys::Status::napi_number_expected => Err(type_error(arg, Expected::Number, value)),
+    other => Err(Error::Js(napi::Error::new(
+      napi::Status::from(other),
+      "reading a number failed",
+    ))),
+  }
 }
 
 /// Reads a number that may be omitted: `undefined` gives `default`, as a JS default parameter
@@ -130,17 +142,40 @@ pub fn read_utf16(env: &Env, string: &Unknown, buffer: &mut [u16]) -> Result<usi
 
 /// Reads a string as its exact UTF-16 code units (lone surrogates included), after checking
 /// that the value is one, and runs `f` on them (without an allocation for a short string).
+///
+/// A string shorter than [`STACK_UNITS`] takes one Node-API call, which also checks its type.
 pub fn with_utf16<R>(
   env: &Env,
   arg: Argument,
   value: &Unknown,
   f: impl FnOnce(&[u16]) -> R,
 ) -> Result<R> {
-  expect_type(arg, value, ValueType::String)?;
+  let raw = value.value();
+  let mut stack = [0u16; STACK_UNITS];
+  let mut written = 0;
+  // SAFETY: Node-API writes at most STACK_UNITS units, its NUL included. For anything but a
+  // string primitive it fails with `napi_string_expected`, running no user code.
+  let status = unsafe {
+    sys::napi_get_value_string_utf16(
+      raw.env,
+      raw.value,
+      stack.as_mut_ptr(),
+      STACK_UNITS,
+      &mut written,
+    )
+  };
+  if status == sys::Status::napi_string_expected {
+    return Err(type_error(arg, Expected::String, value));
+  }
+  check(env, status, "reading a string")?;
+  if let Some(units) = stack.get(..written).filter(|_| written < STACK_UNITS - 1) {
+    return Ok(f(units));
+  }
+  // The buffer filled up, so the string may be longer: read it whole.
   let len = utf16_len(env, value)?;
   with_units(len + 1, |buffer| {
     let written = read_utf16(env, value, buffer)?;
-    Ok(f(&buffer[..written]))
+    Ok(f(buffer.get(..written).unwrap_or_default()))
   })
 }
 

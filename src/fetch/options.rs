@@ -1,7 +1,7 @@
 //! Reading `fetchData`'s arguments into the core's URL and options, each checked as it is read.
 
 use mylib_core::fetch::{parse_url, FetchOptions as CoreOptions, Url};
-use mylib_core::{Argument, Expected, Func, Param};
+use mylib_core::{Argument, Error as CoreError, Expected, Func, Invalid, Param, Received};
 use napi::{Env, JsValue, Unknown, ValueType};
 
 use crate::arg;
@@ -101,6 +101,12 @@ fn read_headers(env: &Env, headers: &Unknown, request: &mut CoreOptions) -> Resu
     ));
   }
   for name in arg::own_keys(env, headers)? {
+    if name.contains('\0') {
+      // No HTTP field name holds NUL (nor can Node-API read such a property by name).
+      let received = Received::String(name.clone());
+      let arg = arg(Param::Header(name));
+      return Err(CoreError::arg_value(arg, Invalid::HeaderName, received).into());
+    }
     let value = arg::property(env, headers, &name)?;
     let value = arg::expect_string(arg(Param::Header(name.clone())), &value)?;
     request.header(&name, &value)?;

@@ -2,8 +2,10 @@
 
 use crate::error::{Error, Func, Result};
 
-const PREFIX: &str = "Hello, ";
-const SUFFIX: &str = "!";
+/// What a greeting starts with.
+pub const PREFIX: &str = "Hello, ";
+/// What a greeting ends with.
+pub const SUFFIX: &str = "!";
 
 /// `Hello, <name>!`, for every string.
 pub fn greet(name: &str) -> String {

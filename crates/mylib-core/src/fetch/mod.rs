@@ -24,8 +24,8 @@ pub const DEFAULT_MAX_BYTES: u64 = 32 * 1024 * 1024;
 /// The options of a request, each checked as it is set.
 #[derive(Debug, Clone)]
 pub struct FetchOptions {
-  /// A bound on the whole request, body included.
-  pub timeout: Duration,
+  /// A bound on the whole request, body included; `None`: no bound.
+  pub timeout: Option<Duration>,
   /// A limit on the decoded body, in bytes.
   pub max_bytes: u64,
   headers: HeaderMap,
@@ -35,7 +35,7 @@ pub struct FetchOptions {
 impl Default for FetchOptions {
   fn default() -> Self {
     FetchOptions {
-      timeout: DEFAULT_TIMEOUT,
+      timeout: Some(DEFAULT_TIMEOUT),
       max_bytes: DEFAULT_MAX_BYTES,
       headers: HeaderMap::new(),
       ca: Vec::new(),
@@ -88,7 +88,7 @@ impl FetchOptions {
     let arg = Argument::new(Func::FetchData, Param::Timeout);
     let ms = number::integer_in(arg, ms, 1, u32::MAX.into())?;
     // Within 1..=u32::MAX.
-    self.timeout = Duration::from_millis(ms as u64);
+    self.timeout = Some(Duration::from_millis(ms as u64));
     Ok(())
   }
 
@@ -150,7 +150,9 @@ fn check_scheme(url: &Url, redirected_from: Option<&Url>) -> Result<()> {
 /// [`MAX_REDIRECTS`] redirects (http and https only); a status outside 200..=299 is
 /// [`Error::HttpStatus`]. Dropping the future drops the request and its connection.
 pub async fn fetch(url: Url, options: FetchOptions) -> Result<String> {
-  let timeout = options.timeout;
+  let Some(timeout) = options.timeout else {
+    return get(&url, options).await;
+  };
   match tokio::time::timeout(timeout, get(&url, options)).await {
     Ok(outcome) => outcome,
     Err(_) => Err(Error::Timeout {
