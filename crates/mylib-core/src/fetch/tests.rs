@@ -53,7 +53,10 @@ fn timeouts_are_positive_u32_integers() {
   options.timeout_ms(1.0).unwrap();
   assert_eq!(options.timeout, Some(Duration::from_millis(1)));
   options.timeout_ms(4294967295.0).unwrap();
-  assert_eq!(options.timeout, Some(Duration::from_millis(u32::MAX.into())));
+  assert_eq!(
+    options.timeout,
+    Some(Duration::from_millis(u32::MAX.into()))
+  );
   for bad in [0.0, -1.0, 1.5, f64::NAN, f64::INFINITY, 4294967296.0] {
     let err = options.timeout_ms(bad).unwrap_err();
     assert!(
