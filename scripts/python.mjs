@@ -1,17 +1,22 @@
 // The Python package (crates/mylib-python):
 //
-//   node scripts/python.mjs build   `npm run build:python`: the abi3 wheel, built by maturin, in
-//                                   target/wheels/
+//   node scripts/python.mjs build   `npm run build:python`: the abi3 wheel for CPython 3.9+,
+//                                   manylinux2014 (built by maturin with zig), and the sdist,
+//                                   in target/wheels/
 //   node scripts/python.mjs test    `npm run test:python`: builds the wheel, installs it into a
 //                                   fresh venv (target/python/venv) with pytest, hypothesis and
 //                                   pytest-asyncio, and runs crates/mylib-python/tests
+//   node scripts/python.mjs install `npm run test:python-install`: publishes the wheel and sdist
+//                                   with twine to a pypiserver on 127.0.0.1, installs `mylib`
+//                                   from it alone into fresh venvs of Python 3.9 and 3.13 (pyenv's;
+//                                   a missing one is reported as skipped) and uses every export
 //
 // maturin and the test tools are installed once into a venv in the tools folder,
 // MYLIB_TOOLS_DIR (default `.tools/`). The test ends with "python: N passed, N failed"; it exits
 // 2 with "python: skipped (<reason>)" when a tool cannot be had (0 with --allow-skip, as
 // `npm test` runs it).
-import { spawnSync } from 'node:child_process'
-import { existsSync, readdirSync, rmSync } from 'node:fs'
+import { spawn, spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -20,7 +25,8 @@ const CRATE = join(ROOT, 'crates', 'mylib-python')
 const WHEELS = join(ROOT, 'target', 'wheels')
 const TOOLS = process.env.MYLIB_TOOLS_DIR ?? join(ROOT, '.tools')
 const TOOLS_VENV = join(TOOLS, 'python-tools')
-const TOOL_PINS = ['maturin==1.16.0']
+// ziglang as scripts/toolchain.sh pins it; pypiserver and twine for the install test.
+const TOOL_PINS = ['maturin==1.16.0', 'ziglang==0.15.2', 'pypiserver==2.4.2', 'twine==6.2.0']
 const TEST_PINS = ['pytest==9.2.0', 'hypothesis==6.170.17', 'pytest-asyncio==1.5.0']
 
 /** A tool that cannot be had: the caller reports a skip. */
@@ -52,20 +58,39 @@ function venv(dir, packages, { fresh }) {
   return python
 }
 
-/** Builds the wheel; returns its path. */
+/** Builds the manylinux2014 wheel (maturin with zig) and the sdist; returns their paths. */
 function build() {
   const python = venv(TOOLS_VENV, TOOL_PINS, { fresh: false })
   rmSync(WHEELS, { recursive: true, force: true })
-  must(python, ['-m', 'maturin', 'build', '--release', '--quiet', '--out', WHEELS], {
-    cwd: CRATE,
-  })
-  const wheel = readdirSync(WHEELS).find((name) => name.endsWith('.whl'))
-  if (!wheel) throw new Error(`maturin wrote no wheel into ${WHEELS}`)
-  return join(WHEELS, wheel)
+  // maturin finds zig as `python -m ziglang`, with the first python on PATH: the tools venv's.
+  const env = { ...pipEnv, PATH: `${join(TOOLS_VENV, 'bin')}:${process.env.PATH}` }
+  must(
+    python,
+    [
+      '-m',
+      'maturin',
+      'build',
+      '--release',
+      '--quiet',
+      '--zig',
+      '--compatibility',
+      'manylinux2014',
+      '--out',
+      WHEELS,
+    ],
+    { cwd: CRATE, env },
+  )
+  must(python, ['-m', 'maturin', 'sdist', '--out', WHEELS], { cwd: CRATE, env })
+  const file = (suffix) => {
+    const name = readdirSync(WHEELS).find((entry) => entry.endsWith(suffix))
+    if (!name) throw new Error(`maturin wrote no ${suffix} into ${WHEELS}`)
+    return join(WHEELS, name)
+  }
+  return { wheel: file('.whl'), sdist: file('.tar.gz') }
 }
 
 function test() {
-  const wheel = build()
+  const { wheel } = build()
   const python = venv(join(ROOT, 'target', 'python', 'venv'), [...TEST_PINS, wheel], {
     fresh: true,
   })
@@ -85,12 +110,164 @@ function test() {
   return result.status === 0
 }
 
+/** What a user does after `pip install mylib`: every export, and a fetch from loopback. */
+const SMOKE = `
+import array, asyncio, pickle, sys, threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+import mylib
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    def log_message(self, *args): pass
+    def do_GET(self):
+        body = b"from loopback" if self.path == "/ok" else b"missing"
+        self.send_response(200 if self.path == "/ok" else 404)
+        self.send_header("content-length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+threading.Thread(target=server.serve_forever, daemon=True).start()
+url = f"http://127.0.0.1:{server.server_address[1]}"
+assert mylib.greet("Ada") == "Hello, Ada!"
+assert mylib.sum([2147483647, 1]) == 2147483648
+assert mylib.sum(array.array("i", [1, 2, 3])) == 6
+calc = mylib.Calculator(10)
+assert calc.add(5) == 15.0
+try:
+    calc.divide(0)
+    raise AssertionError("no ZeroDivisionError")
+except ZeroDivisionError:
+    assert calc.value == 15.0
+user = mylib.create_user(1, "Ada", "ada@example.com")
+assert pickle.loads(pickle.dumps(user)) == user
+assert mylib.fetch_data_sync(url + "/ok") == "from loopback"
+async def main():
+    assert await mylib.fetch_data(url + "/ok") == "from loopback"
+    try:
+        await mylib.fetch_data(url + "/missing")
+        raise AssertionError("no HTTPStatusError")
+    except mylib.HTTPStatusError as err:
+        assert err.status == 404 and err.code == "ERR_HTTP_STATUS"
+asyncio.run(main())
+print("mylib", mylib.__file__, "works on Python", sys.version.split()[0])
+`
+
+/** A loopback port that was free a moment ago. */
+async function freePort() {
+  const { createServer } = await import('node:net')
+  const { once } = await import('node:events')
+  const probe = createServer().listen(0, '127.0.0.1')
+  await once(probe, 'listening')
+  const { port } = probe.address()
+  probe.close()
+  await once(probe, 'close')
+  return port
+}
+
+async function installTest() {
+  const { wheel, sdist } = build()
+  const tools = join(TOOLS_VENV, 'bin')
+  const packages = join(ROOT, 'target', 'python', 'index')
+  rmSync(packages, { recursive: true, force: true })
+  mkdirSync(packages, { recursive: true })
+  const port = await freePort()
+  const index = `http://127.0.0.1:${port}`
+  // Uploads without authentication, and no fallback to any public index.
+  const server = spawn(
+    join(tools, 'pypi-server'),
+    [
+      'run',
+      '-i',
+      '127.0.0.1',
+      '-p',
+      String(port),
+      '-a',
+      '.',
+      '-P',
+      '.',
+      '--disable-fallback',
+      packages,
+    ],
+    { stdio: 'inherit' },
+  )
+  let passed = 0
+  let failed = 0
+  const report = (ok, what) => {
+    if (ok) passed++
+    else failed++
+    console.log(`${ok ? 'ok' : 'not ok'} - ${what}`)
+  }
+  try {
+    for (let attempt = 0; attempt < 100; attempt++) {
+      const up = await fetch(`${index}/simple/`).then(
+        (r) => r.ok,
+        () => false,
+      )
+      if (up) break
+      await new Promise((resolve) => setTimeout(resolve, 100))
+    }
+    const upload = run(join(tools, 'twine'), [
+      'upload',
+      '--non-interactive',
+      '--repository-url',
+      `${index}/`,
+      '-u',
+      'mylib',
+      '-p',
+      'unused',
+      wheel,
+      sdist,
+    ])
+    report(upload === 0, 'twine uploads the wheel and the sdist to the local index')
+    for (const version of ['3.9', '3.13']) {
+      const interpreter = pyenvPython(version)
+      if (!interpreter) {
+        console.log(`python-install: skipped Python ${version} (not installed under pyenv)`)
+        continue
+      }
+      const dir = join(ROOT, 'target', 'python', `venv-${version}`)
+      rmSync(dir, { recursive: true, force: true })
+      must(interpreter, ['-m', 'venv', dir])
+      const python = join(dir, 'bin', 'python')
+      // Only the local index: PIP_FIND_LINKS and PIP_EXTRA_INDEX_URL cleared, so the public
+      // project called mylib can never be what gets installed.
+      const env = { ...pipEnv, PIP_EXTRA_INDEX_URL: '', PIP_INDEX_URL: `${index}/simple/` }
+      const installed = run(
+        python,
+        ['-m', 'pip', 'install', '--no-cache-dir', '--only-binary', 'mylib', 'mylib==0.1.0'],
+        { env },
+      )
+      report(installed === 0, `pip installs mylib from the local index into Python ${version}`)
+      if (installed === 0) {
+        report(run(python, ['-c', SMOKE]) === 0, `every export works on Python ${version}`)
+      }
+    }
+  } finally {
+    server.kill()
+  }
+  console.log(`python-install: ${passed} passed, ${failed} failed`)
+  return failed === 0
+}
+
+/** The newest pyenv CPython of `version` (3.9, 3.13), or undefined. */
+function pyenvPython(version) {
+  const root = join(process.env.PYENV_ROOT ?? join(process.env.HOME ?? '', '.pyenv'), 'versions')
+  if (!existsSync(root)) return undefined
+  const found = readdirSync(root)
+    .filter((name) => name.startsWith(`${version}.`) && /^\d+\.\d+\.\d+$/.test(name))
+    .toSorted((a, b) => Number(a.split('.')[2]) - Number(b.split('.')[2]))
+    .at(-1)
+  return found && join(root, found, 'bin', 'python')
+}
+
 const [command, ...rest] = process.argv.slice(2)
 const allowSkip = rest.includes('--allow-skip')
 try {
-  if (command === 'build') console.log(`built ${build()}`)
+  if (command === 'build') console.log(`built ${Object.values(build()).join(', ')}`)
   else if (command === 'test') process.exitCode = test() ? 0 : 1
-  else throw new Error('usage: node scripts/python.mjs build|test')
+  else if (command === 'install') process.exitCode = (await installTest()) ? 0 : 1
+  else throw new Error('usage: node scripts/python.mjs build|test|install')
 } catch (error) {
   if (error instanceof Missing) {
     console.log(`python: skipped (${error.message})`)
