@@ -5,7 +5,8 @@
 //                                   in target/wheels/
 //   node scripts/python.mjs test    `npm run test:python`: builds the wheel, installs it into a
 //                                   fresh venv (target/python/venv) with pytest, hypothesis and
-//                                   pytest-asyncio, and runs crates/mylib-python/tests
+//                                   pytest-asyncio, runs crates/mylib-python/tests, and checks
+//                                   the types with mypy --strict (crates/mylib-python/typecheck)
 //   node scripts/python.mjs install `npm run test:python-install`: publishes the wheel and sdist
 //                                   with twine to a pypiserver on 127.0.0.1, installs `mylib`
 //                                   from it alone into fresh venvs of Python 3.9 and 3.13 (pyenv's;
@@ -16,7 +17,7 @@
 // 2 with "python: skipped (<reason>)" when a tool cannot be had (0 with --allow-skip, as
 // `npm test` runs it).
 import { spawn, spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -27,7 +28,7 @@ const TOOLS = process.env.MYLIB_TOOLS_DIR ?? join(ROOT, '.tools')
 const TOOLS_VENV = join(TOOLS, 'python-tools')
 // ziglang as scripts/toolchain.sh pins it; pypiserver and twine for the install test.
 const TOOL_PINS = ['maturin==1.16.0', 'ziglang==0.15.2', 'pypiserver==2.4.2', 'twine==6.2.0']
-const TEST_PINS = ['pytest==9.2.0', 'hypothesis==6.170.17', 'pytest-asyncio==1.5.0']
+const TEST_PINS = ['pytest==9.2.0', 'hypothesis==6.170.17', 'pytest-asyncio==1.5.0', 'mypy==2.4.1']
 
 /** A tool that cannot be had: the caller reports a skip. */
 class Missing extends Error {}
@@ -102,12 +103,50 @@ function test() {
   process.stdout.write(result.stdout)
   process.stderr.write(result.stderr)
   const count = (word) => Number(new RegExp(`(\\d+) ${word}`).exec(result.stdout)?.[1] ?? 0)
-  const passed = count('passed')
+  let passed = count('passed')
   // A run that failed without a failed test (a collection error, a crash) counts once.
-  const failed =
+  let failed =
     count('failed') + count('error') + (result.status !== 0 && count('failed') === 0 ? 1 : 0)
+  for (const ok of typecheck(python)) {
+    if (ok) passed++
+    else failed++
+  }
   console.log(`python: ${passed} passed, ${failed} failed`)
-  return result.status === 0
+  return failed === 0
+}
+
+/**
+ * `mypy --strict` on the installed package, on a consumer of every export (must pass) and on a
+ * file of misuses (errors exactly on the lines marked `# error`). Returns one verdict per check.
+ */
+function typecheck(python) {
+  const mypy = (...args) =>
+    spawnSync(python, ['-m', 'mypy', '--strict', '--no-incremental', ...args], {
+      cwd: CRATE,
+      encoding: 'utf8',
+    })
+  const verdicts = []
+  const check = (ok, what, output) => {
+    verdicts.push(ok)
+    console.log(`${ok ? 'ok' : 'not ok'} - ${what}`)
+    if (!ok) process.stdout.write(output)
+  }
+  const own = mypy('-p', 'mylib')
+  check(own.status === 0, 'mypy --strict accepts the mylib package', own.stdout)
+  const consumer = mypy(join('typecheck', 'consumer.py'))
+  check(consumer.status === 0, 'mypy --strict accepts a consumer of every export', consumer.stdout)
+  const misuse = mypy(join('typecheck', 'misuse.py'))
+  const source = readFileSync(join(CRATE, 'typecheck', 'misuse.py'), 'utf8').split('\n')
+  const marked = source.flatMap((line, i) => (line.endsWith('# error') ? [i + 1] : []))
+  const reported = [
+    ...new Set([...misuse.stdout.matchAll(/misuse\.py:(\d+): error:/g)].map((m) => Number(m[1]))),
+  ]
+  check(
+    marked.length > 0 && JSON.stringify(reported) === JSON.stringify(marked),
+    `mypy --strict refuses each of the ${marked.length} marked misuses, and nothing else`,
+    misuse.stdout,
+  )
+  return verdicts
 }
 
 /** What a user does after `pip install mylib`: every export, and a fetch from loopback. */
