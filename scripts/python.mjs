@@ -11,6 +11,12 @@
 //                                   `npm run test:python-reliability`: in the venv `test` made,
 //                                   crates/mylib-python/checks/reliability.py (RSS growth after
 //                                   1,000,000 calls of each export and 10,000 fetches; 8 threads)
+//   node scripts/python.mjs bench [--smoke]
+//                                   `npm run bench:python`: crates/mylib-python/bench/bench.py
+//                                   (sum, greet, Calculator.add, create_user against plain Python;
+//                                   fetch_data against aiohttp and httpx on a loopback server);
+//                                   writes its table into crates/mylib-python/README.md (--smoke:
+//                                   a short run that only checks the answers, for CI)
 //   node scripts/python.mjs install `npm run test:python-install`: publishes the wheel and sdist
 //                                   with twine to a pypiserver on 127.0.0.1, installs `mylib`
 //                                   from it alone into fresh venvs of Python 3.9 and 3.13 (pyenv's;
@@ -21,7 +27,7 @@
 // 2 with "python: skipped (<reason>)" when a tool cannot be had (0 with --allow-skip, as
 // `npm test` runs it).
 import { spawn, spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -151,6 +157,79 @@ function typecheck(python) {
     misuse.stdout,
   )
   return verdicts
+}
+
+const BENCH_PINS = ['aiohttp==3.14.5', 'httpx==0.29.0']
+
+/** Seconds per call, for the table. */
+const us = (seconds) => `${(seconds * 1e6).toFixed(3)} µs`
+
+/** Runs bench.py against bench/fetch-server.mjs; without `smoke`, writes the README table. */
+async function bench({ smoke }) {
+  const { wheel } = build()
+  const python = venv(join(ROOT, 'target', 'python', 'bench-venv'), [...BENCH_PINS, wheel], {
+    fresh: true,
+  })
+  const { fork } = await import('node:child_process')
+  const { once } = await import('node:events')
+  const server = fork(join(ROOT, 'bench', 'fetch-server.mjs'), [], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  })
+  const [port] = await once(server, 'message')
+  let result
+  try {
+    const args = [join(CRATE, 'bench', 'bench.py'), `http://127.0.0.1:${port}/`]
+    result = spawnSync(python, smoke ? [...args, 'smoke'] : args, { encoding: 'utf8', env: pipEnv })
+  } finally {
+    server.kill()
+  }
+  process.stdout.write(result.stdout)
+  process.stderr.write(result.stderr)
+  if (result.status !== 0) throw new Error(`bench.py exited with ${result.status}`)
+  const { environment, results } = JSON.parse(result.stdout.trim().split('\n').at(-1))
+  if (smoke) {
+    console.log(`python-bench: ${results.length} passed, 0 failed`)
+    return
+  }
+  const { cpus } = await import('node:os')
+  const rows = results.map((entry) => {
+    const mylib = entry.seconds
+      ? us(entry.seconds.mylib)
+      : `${Math.round(entry.rates.mylib).toLocaleString('en')} req/s`
+    const others = Object.entries(entry.seconds ?? entry.rates)
+      .filter(([label]) => label !== 'mylib')
+      .map(([label, value]) =>
+        entry.seconds
+          ? `${label}: ${us(value)}`
+          : `${label}: ${Math.round(value).toLocaleString('en')} req/s`,
+      )
+      .join('; ')
+    const ratio = entry.seconds
+      ? `time ×${entry.ratio.toFixed(2)}`
+      : `req/s ×${entry.ratio.toFixed(2)}`
+    const verdict = entry.target ? `${entry.target}: ${entry.met ? 'met' : '**MISSED**'}` : '—'
+    return `| ${entry.case} | ${mylib} | ${others} | ${ratio} | ${verdict} |`
+  })
+  const readme = join(CRATE, 'README.md')
+  const text = readFileSync(readme, 'utf8')
+  const start = '<!-- python-bench:start -->'
+  const end = '<!-- python-bench:end -->'
+  const from = text.indexOf(start)
+  const to = text.indexOf(end)
+  if (from < 0 || to < from) throw new Error(`${readme} lacks the ${start} ... ${end} markers`)
+  const lines = [
+    `Measured ${new Date().toISOString().slice(0, 10)} with \`npm run bench:python\`: ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, CPython ${environment.python}, aiohttp ${environment.aiohttp}, httpx ${environment.httpx}; medians of 7 rounds. The fetch server is bench/fetch-server.mjs (node:http in its own process, a 1 KiB body).`,
+    '',
+    '| Case | mylib | Reference | Ratio | Target |',
+    '| --- | --- | --- | --- | --- |',
+    ...rows,
+  ]
+  writeFileSync(
+    readme,
+    `${text.slice(0, from + start.length)}\n\n${lines.join('\n')}\n\n${text.slice(to)}`,
+  )
+  must(join(ROOT, 'node_modules', '.bin', 'prettier'), ['--write', '--log-level=warn', readme])
+  console.log('wrote the benchmark section of crates/mylib-python/README.md')
 }
 
 /** The leak and thread checks, in the venv `test` made (made now if it is missing). */
@@ -320,7 +399,8 @@ try {
   else if (command === 'test') process.exitCode = test() ? 0 : 1
   else if (command === 'install') process.exitCode = (await installTest()) ? 0 : 1
   else if (command === 'reliability') process.exitCode = reliability() ? 0 : 1
-  else throw new Error('usage: node scripts/python.mjs build|test|install|reliability')
+  else if (command === 'bench') await bench({ smoke: rest.includes('--smoke') })
+  else throw new Error('usage: node scripts/python.mjs build|test|install|reliability|bench')
 } catch (error) {
   if (error instanceof Missing) {
     console.log(`python: skipped (${error.message})`)

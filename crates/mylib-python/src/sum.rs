@@ -29,14 +29,19 @@ pub fn sum(py: Python<'_>, numbers: &Bound<'_, PyAny>) -> PyResult<i128> {
   if let Some(total) = buffer_sum(py, numbers)? {
     return Ok(total);
   }
-  let mut total = 0i128;
+  // Exact ints first, without a reference count or a type call each; the first other item
+  // (a bool, an int subclass, anything else) hands the rest to the careful path below.
+  let (mut total, done) = match numbers.cast::<PyList>() {
+    Ok(list) => exact_int_prefix(list),
+    Err(_) => (0, 0),
+  };
   let mut add = |index: usize, item: &Bound<'_, PyAny>| -> PyResult<()> {
     total += i128::from(element(index, item)?);
     Ok(())
   };
   if let Ok(list) = numbers.cast::<PyList>() {
     // Indexing, not an iterator: a list that shrinks meanwhile ends the sum where it ends.
-    let mut index = 0;
+    let mut index = done;
     while let Ok(item) = list.get_item(index) {
       add(index, &item)?;
       index += 1;
@@ -58,6 +63,35 @@ pub fn sum(py: Python<'_>, numbers: &Bound<'_, PyAny>) -> PyResult<i128> {
     }
   }
   Ok(total)
+}
+
+/// The sum of the list's leading items that are exact `int`s in the int32 range, and how many
+/// there were. No Python code runs meanwhile (nor can the list change): each item is read
+/// borrowed, its type compared with `int` itself, and its value read without raising.
+fn exact_int_prefix(list: &Bound<'_, PyList>) -> (i128, usize) {
+  let raw = list.as_ptr();
+  // SAFETY: a live list, with the GIL held; nothing below runs Python code, so its items and
+  // length stay as they are for the whole loop.
+  unsafe {
+    let len = usize::try_from(ffi::PyList_Size(raw)).unwrap_or(0);
+    let int_type = std::ptr::addr_of_mut!(ffi::PyLong_Type);
+    let mut total = 0i128;
+    for index in 0..len {
+      // Borrowed, and within 0..len.
+      let item = ffi::PyList_GetItem(raw, index as ffi::Py_ssize_t);
+      if item.is_null() || ffi::Py_TYPE(item) != int_type {
+        return (total, index);
+      }
+      let mut overflow: c_int = 0;
+      let value = ffi::PyLong_AsLongLongAndOverflow(item, &mut overflow);
+      match i32::try_from(value) {
+        // An exact int sets no error; -1 with an overflow flag is out of range anyway.
+        Ok(value) if overflow == 0 => total += i128::from(value),
+        _ => return (total, index),
+      }
+    }
+    (total, len)
+  }
 }
 
 /// Checks one item: an int (not a bool) in the int32 range.

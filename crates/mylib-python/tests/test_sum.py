@@ -69,3 +69,15 @@ def test_an_iterator_s_own_error_reaches_the_caller() -> None:
 
     with pytest.raises(KeyError, match="mine"):
         mylib.sum(broken())
+
+
+def test_int_subclasses_count_and_bool_does_not_anywhere_in_a_list() -> None:
+    class Small(int):
+        pass
+
+    assert mylib.sum([1, 2, Small(3), 4]) == 10
+    assert mylib.sum([1] * 1000 + [Small(5)] + [1] * 1000) == 2005
+    with pytest.raises(TypeError, match=r"^sum\(\) item 1000 must be int, not bool$"):
+        mylib.sum([1] * 1000 + [True])
+    with pytest.raises(ValueError, match=r"^sum\(\) item 3 must be in the int32 range"):
+        mylib.sum([1, 2, 3, -(2**31) - 1])
