@@ -90,25 +90,29 @@ const STATUSES: [mylib_status; 21] = [
 impl mylib_status {
   /// The status of a core error: one per core code.
   pub fn of(err: &mylib_core::Error) -> Self {
-    match err.code() {
-      "ERR_INVALID_ARG_TYPE" => MYLIB_ERR_INVALID_ARG_TYPE,
-      "ERR_INVALID_ARG_VALUE" => MYLIB_ERR_INVALID_ARG_VALUE,
-      "ERR_OUT_OF_RANGE" => MYLIB_ERR_OUT_OF_RANGE,
-      "ERR_STRING_TOO_LONG" => MYLIB_ERR_STRING_TOO_LONG,
-      "ERR_CONSTRUCT_CALL_REQUIRED" => MYLIB_ERR_CONSTRUCT_CALL_REQUIRED,
-      "ERR_INVALID_THIS" => MYLIB_ERR_INVALID_THIS,
-      "ERR_INVALID_URL" => MYLIB_ERR_INVALID_URL,
-      "ERR_INVALID_URL_SCHEME" => MYLIB_ERR_INVALID_URL_SCHEME,
-      "ERR_HTTP_STATUS" => MYLIB_ERR_HTTP_STATUS,
-      "ERR_BODY_TOO_LARGE" => MYLIB_ERR_BODY_TOO_LARGE,
-      "ERR_TOO_MANY_REDIRECTS" => MYLIB_ERR_TOO_MANY_REDIRECTS,
-      "ERR_TLS_CERT" => MYLIB_ERR_TLS_CERT,
-      "ETIMEDOUT" => MYLIB_ETIMEDOUT,
-      "ABORT_ERR" => MYLIB_ABORT_ERR,
-      "ECONNREFUSED" => MYLIB_ECONNREFUSED,
-      "ENOTFOUND" => MYLIB_ENOTFOUND,
-      "ECONNRESET" => MYLIB_ECONNRESET,
-      _ => MYLIB_ERR_NETWORK,
+    use mylib_core::{Error as E, NetworkCode as N};
+    // Exhaustive: a variant added to the core fails to compile here until it has a status.
+    match err {
+      E::InvalidArgType { .. } => MYLIB_ERR_INVALID_ARG_TYPE,
+      E::InvalidArgValue { .. } => MYLIB_ERR_INVALID_ARG_VALUE,
+      E::OutOfRange { .. } | E::Overflow { .. } => MYLIB_ERR_OUT_OF_RANGE,
+      E::StringTooLong { .. } => MYLIB_ERR_STRING_TOO_LONG,
+      E::ConstructCallRequired { .. } => MYLIB_ERR_CONSTRUCT_CALL_REQUIRED,
+      E::InvalidThis { .. } => MYLIB_ERR_INVALID_THIS,
+      E::InvalidUrl { .. } => MYLIB_ERR_INVALID_URL,
+      E::InvalidUrlScheme { .. } => MYLIB_ERR_INVALID_URL_SCHEME,
+      E::HttpStatus { .. } => MYLIB_ERR_HTTP_STATUS,
+      E::BodyTooLarge { .. } => MYLIB_ERR_BODY_TOO_LARGE,
+      E::TooManyRedirects { .. } => MYLIB_ERR_TOO_MANY_REDIRECTS,
+      E::TlsCert { .. } => MYLIB_ERR_TLS_CERT,
+      E::Timeout { .. } => MYLIB_ETIMEDOUT,
+      E::Aborted => MYLIB_ABORT_ERR,
+      E::Network { code, .. } => match code {
+        N::ConnectionRefused => MYLIB_ECONNREFUSED,
+        N::NotFound => MYLIB_ENOTFOUND,
+        N::ConnectionReset => MYLIB_ECONNRESET,
+        N::Other => MYLIB_ERR_NETWORK,
+      },
     }
   }
 
@@ -443,6 +447,22 @@ mod tests {
     );
     assert_eq!(mylib_status::of(&err), MYLIB_ERR_OUT_OF_RANGE);
     assert_eq!(mylib_status::of(&Error::Aborted), MYLIB_ABORT_ERR);
+    // The status's code string is the core's code, whatever the variant.
+    let network = |code| Error::Network {
+      code,
+      url: String::new(),
+      reason: String::new(),
+    };
+    for err in [
+      err.clone(),
+      Error::Aborted,
+      network(mylib_core::NetworkCode::ConnectionRefused),
+      network(mylib_core::NetworkCode::NotFound),
+      network(mylib_core::NetworkCode::ConnectionReset),
+      network(mylib_core::NetworkCode::Other),
+    ] {
+      assert_eq!(mylib_status::of(&err).code().to_str(), Ok(err.code()));
+    }
     assert_eq!(
       message("mylib_calculator_divide", &err),
       "mylib_calculator_divide: The value of \"n\" is out of range. It must be a non-zero number (division by zero). Received 0"
