@@ -9,7 +9,6 @@
 import { execFileSync, fork, spawn, spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { once } from 'node:events'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
@@ -17,6 +16,7 @@ import { gunzip } from 'node:zlib'
 
 import { Agent, request } from 'undici'
 
+import { freePort } from '../scripts/common.mjs'
 import { testPki } from '../scripts/pki.mjs'
 import { BODY, GZIP_TEXT } from './fetch-bodies.mjs'
 import { record } from './harness.mjs'
@@ -44,16 +44,6 @@ function findNginx() {
     }
   }
   return undefined
-}
-
-/** A loopback port that was free a moment ago. */
-async function freePort() {
-  const probe = createServer().listen(0, '127.0.0.1')
-  await once(probe, 'listening')
-  const { port } = probe.address()
-  probe.close()
-  await once(probe, 'close')
-  return port
 }
 
 async function waitForServer(url) {

@@ -74,21 +74,21 @@ export function renderSection(lastRun) {
 }
 
 /**
- * Replaces the README's section between the markers `begin…-->` and `end` with `body`, formatted
- * by prettier; returns whether the README changed.
+ * Replaces the section between the markers `begin…-->` and `end` of a README (the root one
+ * unless `file` says another) with `body`, formatted by prettier; returns whether it changed.
  */
-export async function replaceSection(begin, end, body) {
-  const before = readFileSync(README, 'utf8')
+export async function replaceSection(begin, end, body, file = README) {
+  const before = readFileSync(file, 'utf8')
   const start = before.indexOf(begin)
   const stop = before.indexOf(end)
-  if (start < 0 || stop < start) throw new Error(`README.md has no ${begin} … ${end} section`)
+  if (start < 0 || stop < start) throw new Error(`${file} has no ${begin} … ${end} section`)
   const header = before.slice(start, before.indexOf('-->', start) + 3)
   const text = `${before.slice(0, start)}${header}\n\n${body}\n\n${before.slice(stop)}`
   const prettier = await import('prettier')
-  const options = await prettier.resolveConfig(README)
-  const after = await prettier.format(text, { ...options, filepath: README })
+  const options = await prettier.resolveConfig(file)
+  const after = await prettier.format(text, { ...options, filepath: file })
   if (after === before) return false
-  writeFileSync(README, after)
+  writeFileSync(file, after)
   return true
 }
 

@@ -23,10 +23,12 @@ import { execFileSync, fork, spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, copyFileSync } from 'node:fs'
 import { once } from 'node:events'
 import { createServer } from 'node:http'
-import { createServer as createNetServer } from 'node:net'
 import { cpus, tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+
+import { replaceSection } from '../runtimes/readme.mjs'
+import { Missing, freePort, must, run } from './common.mjs'
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)))
 const CRATE = join(ROOT, 'crates', 'mylib-c')
@@ -36,20 +38,6 @@ const OUT = join(ROOT, 'target', 'c')
 const TOOLS = process.env.MYLIB_TOOLS_DIR ?? join(ROOT, '.tools')
 const CBINDGEN_VERSION = '0.29.4'
 const CBINDGEN = join(TOOLS, 'cargo', 'bin', 'cbindgen')
-
-/** A tool that cannot be had: the caller reports a skip. */
-class Missing extends Error {}
-
-function run(command, args, options = {}) {
-  const result = spawnSync(command, args, { stdio: 'inherit', ...options })
-  if (result.error) throw result.error
-  return result.status
-}
-
-function must(command, args, options) {
-  const status = run(command, args, options)
-  if (status !== 0) throw new Error(`${command} ${args.join(' ')} exited with ${status}`)
-}
 
 function has(command) {
   return spawnSync(command, ['--version'], { stdio: 'ignore' }).status === 0
@@ -148,12 +136,7 @@ async function startServer() {
   })
   server.listen(0, '127.0.0.1')
   await once(server, 'listening')
-  // A port that was free a moment ago, and that nothing listens on.
-  const probe = createNetServer().listen(0, '127.0.0.1')
-  await once(probe, 'listening')
-  const refusedPort = probe.address().port
-  probe.close()
-  await once(probe, 'close')
+  const refusedPort = await freePort()
   return {
     base: `http://127.0.0.1:${server.address().port}`,
     refused: `http://127.0.0.1:${refusedPort}/`,
@@ -318,24 +301,6 @@ async function test({ check }) {
 
 const verdict = (met) => (met ? 'met' : '**MISSED**')
 
-/** Writes `lines` between the C README's benchmark markers. */
-function writeBenchSection(lines) {
-  const readme = join(CRATE, 'README.md')
-  const text = readFileSync(readme, 'utf8')
-  const start = '<!-- c-bench:start -->'
-  const end = '<!-- c-bench:end -->'
-  const from = text.indexOf(start)
-  const to = text.indexOf(end)
-  if (from < 0 || to < from) throw new Error(`${readme} lacks the ${start} ... ${end} markers`)
-  writeFileSync(
-    readme,
-    `${text.slice(0, from + start.length)}\n\n${lines.join('\n')}\n\n${text.slice(to)}`,
-  )
-  // The repository's formatter lays out the table, so `npm run lint` accepts the file as written.
-  must(join(ROOT, 'node_modules', '.bin', 'prettier'), ['--write', '--log-level=warn', readme])
-  console.log('wrote the benchmark section of crates/mylib-c/README.md')
-}
-
 async function bench({ smoke }) {
   if (!has('gcc') || !existsSync('/usr/include/x86_64-linux-gnu/curl/curl.h')) {
     if (!existsSync('/usr/include/curl/curl.h')) {
@@ -397,14 +362,21 @@ async function bench({ smoke }) {
   const sumRatio = Number(result.sum_mylib_us) / Number(result.sum_loop_us)
   const fetchRatio = Number(result.fetch_mylib_rps) / Number(result.fetch_curl_rps)
   const gcc = execFileSync('gcc', ['-dumpfullversion'], { encoding: 'utf8' }).trim()
-  writeBenchSection([
-    `Measured ${new Date().toISOString().slice(0, 10)} with \`npm run bench:c\`: ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, gcc ${gcc} (\`-O2\`), ${result.curl_version.split(' ')[0]}; the median of 7 rounds taken in turn. The server is bench/fetch-server.mjs (node:http in its own process, a 1 KiB body).`,
-    '',
-    '| Case | mylib | Reference | Ratio | Target |',
-    '| --- | --- | --- | --- | --- |',
-    `| \`mylib_sum\` of 1,000,000 \`int32_t\` | ${result.sum_mylib_us} µs | plain C loop: ${result.sum_loop_us} µs | time ×${sumRatio.toFixed(2)} | not slower: ${verdict(sumRatio <= 1)} |`,
-    `| ${requests.toLocaleString('en')} sequential keep-alive GETs | ${Number(result.fetch_mylib_rps).toLocaleString('en')} req/s | libcurl easy API: ${Number(result.fetch_curl_rps).toLocaleString('en')} req/s | req/s ×${fetchRatio.toFixed(2)} | at least libcurl's rate: ${verdict(fetchRatio >= 1)} |`,
-  ])
+  const readme = join(CRATE, 'README.md')
+  await replaceSection(
+    '<!-- c-bench:start',
+    '<!-- c-bench:end -->',
+    [
+      `Measured ${new Date().toISOString().slice(0, 10)} with \`npm run bench:c\`: ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, gcc ${gcc} (\`-O2\`), ${result.curl_version.split(' ')[0]}; the median of 7 rounds taken in turn. The server is bench/fetch-server.mjs (node:http in its own process, a 1 KiB body).`,
+      '',
+      '| Case | mylib | Reference | Ratio | Target |',
+      '| --- | --- | --- | --- | --- |',
+      `| \`mylib_sum\` of 1,000,000 \`int32_t\` | ${result.sum_mylib_us} µs | plain C loop: ${result.sum_loop_us} µs | time ×${sumRatio.toFixed(2)} | not slower: ${verdict(sumRatio <= 1)} |`,
+      `| ${requests.toLocaleString('en')} sequential keep-alive GETs | ${Number(result.fetch_mylib_rps).toLocaleString('en')} req/s | libcurl easy API: ${Number(result.fetch_curl_rps).toLocaleString('en')} req/s | req/s ×${fetchRatio.toFixed(2)} | at least libcurl's rate: ${verdict(fetchRatio >= 1)} |`,
+    ].join('\n'),
+    readme,
+  )
+  console.log('wrote the benchmark section of crates/mylib-c/README.md')
 }
 
 const [command, ...rest] = process.argv.slice(2)

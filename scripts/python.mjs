@@ -27,9 +27,12 @@
 // 2 with "python: skipped (<reason>)" when a tool cannot be had (0 with --allow-skip, as
 // `npm test` runs it).
 import { spawn, spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+
+import { replaceSection } from '../runtimes/readme.mjs'
+import { Missing, freePort, must, run } from './common.mjs'
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)))
 const CRATE = join(ROOT, 'crates', 'mylib-python')
@@ -40,22 +43,9 @@ const TOOLS_VENV = join(TOOLS, 'python-tools')
 const TOOL_PINS = ['maturin==1.16.0', 'ziglang==0.15.2', 'pypiserver==2.4.2', 'twine==6.2.0']
 const TEST_PINS = ['pytest==9.2.0', 'hypothesis==6.170.17', 'pytest-asyncio==1.5.0', 'mypy==2.4.1']
 
-/** A tool that cannot be had: the caller reports a skip. */
-class Missing extends Error {}
-
-/** The environment for pip: never the machine's extra wheel folder, never a cache of ours. */
-const pipEnv = { ...process.env, PIP_FIND_LINKS: '', PIP_DISABLE_PIP_VERSION_CHECK: '1' }
-
-function run(command, args, options = {}) {
-  const result = spawnSync(command, args, { stdio: 'inherit', env: pipEnv, ...options })
-  if (result.error) throw result.error
-  return result.status
-}
-
-function must(command, args, options) {
-  const status = run(command, args, options)
-  if (status !== 0) throw new Error(`${command} ${args.join(' ')} exited with ${status}`)
-}
+// Every pip this script starts: never the machine's extra wheel folder (PIP_FIND_LINKS).
+process.env.PIP_FIND_LINKS = ''
+process.env.PIP_DISABLE_PIP_VERSION_CHECK = '1'
 
 /** A venv at `dir` with `packages` installed; a failed install is a Missing tool. */
 function venv(dir, packages, { fresh }) {
@@ -74,7 +64,7 @@ function build() {
   const python = venv(TOOLS_VENV, TOOL_PINS, { fresh: false })
   rmSync(WHEELS, { recursive: true, force: true })
   // maturin finds zig as `python -m ziglang`, with the first python on PATH: the tools venv's.
-  const env = { ...pipEnv, PATH: `${join(TOOLS_VENV, 'bin')}:${process.env.PATH}` }
+  const env = { ...process.env, PATH: `${join(TOOLS_VENV, 'bin')}:${process.env.PATH}` }
   must(
     python,
     [
@@ -107,7 +97,6 @@ function test() {
   })
   const result = spawnSync(python, ['-m', 'pytest', '-p', 'no:cacheprovider', '-q'], {
     cwd: CRATE,
-    env: pipEnv,
     encoding: 'utf8',
   })
   process.stdout.write(result.stdout)
@@ -179,7 +168,7 @@ async function bench({ smoke }) {
   let result
   try {
     const args = [join(CRATE, 'bench', 'bench.py'), `http://127.0.0.1:${port}/`]
-    result = spawnSync(python, smoke ? [...args, 'smoke'] : args, { encoding: 'utf8', env: pipEnv })
+    result = spawnSync(python, smoke ? [...args, 'smoke'] : args, { encoding: 'utf8' })
   } finally {
     server.kill()
   }
@@ -210,13 +199,6 @@ async function bench({ smoke }) {
     const verdict = entry.target ? `${entry.target}: ${entry.met ? 'met' : '**MISSED**'}` : '—'
     return `| ${entry.case} | ${mylib} | ${others} | ${ratio} | ${verdict} |`
   })
-  const readme = join(CRATE, 'README.md')
-  const text = readFileSync(readme, 'utf8')
-  const start = '<!-- python-bench:start -->'
-  const end = '<!-- python-bench:end -->'
-  const from = text.indexOf(start)
-  const to = text.indexOf(end)
-  if (from < 0 || to < from) throw new Error(`${readme} lacks the ${start} ... ${end} markers`)
   const lines = [
     `Measured ${new Date().toISOString().slice(0, 10)} with \`npm run bench:python\`: ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, CPython ${environment.python}, aiohttp ${environment.aiohttp}, httpx ${environment.httpx}; medians of 7 rounds. The fetch server is bench/fetch-server.mjs (node:http in its own process, a 1 KiB body).`,
     '',
@@ -224,11 +206,12 @@ async function bench({ smoke }) {
     '| --- | --- | --- | --- | --- |',
     ...rows,
   ]
-  writeFileSync(
-    readme,
-    `${text.slice(0, from + start.length)}\n\n${lines.join('\n')}\n\n${text.slice(to)}`,
+  await replaceSection(
+    '<!-- python-bench:start',
+    '<!-- python-bench:end -->',
+    lines.join('\n'),
+    join(CRATE, 'README.md'),
   )
-  must(join(ROOT, 'node_modules', '.bin', 'prettier'), ['--write', '--log-level=warn', readme])
   console.log('wrote the benchmark section of crates/mylib-python/README.md')
 }
 
@@ -283,18 +266,6 @@ async def main():
 asyncio.run(main())
 print("mylib", mylib.__file__, "works on Python", sys.version.split()[0])
 `
-
-/** A loopback port that was free a moment ago. */
-async function freePort() {
-  const { createServer } = await import('node:net')
-  const { once } = await import('node:events')
-  const probe = createServer().listen(0, '127.0.0.1')
-  await once(probe, 'listening')
-  const { port } = probe.address()
-  probe.close()
-  await once(probe, 'close')
-  return port
-}
 
 async function installTest() {
   const { wheel, sdist } = build()
@@ -363,7 +334,11 @@ async function installTest() {
       const python = join(dir, 'bin', 'python')
       // Only the local index: PIP_FIND_LINKS and PIP_EXTRA_INDEX_URL cleared, so the public
       // project called mylib can never be what gets installed.
-      const env = { ...pipEnv, PIP_EXTRA_INDEX_URL: '', PIP_INDEX_URL: `${index}/simple/` }
+      const env = {
+        ...process.env,
+        PIP_EXTRA_INDEX_URL: '',
+        PIP_INDEX_URL: `${index}/simple/`,
+      }
       const installed = run(
         python,
         ['-m', 'pip', 'install', '--no-cache-dir', '--only-binary', 'mylib', 'mylib==0.1.0'],

@@ -19,13 +19,14 @@
 import { execFileSync, spawn } from 'node:child_process'
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import process from 'node:process'
 import { fileURLToPath } from 'node:url'
 
 import { parseTriple } from '@napi-rs/cli'
+
+import { freePort } from './common.mjs'
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)))
 const TOOLS = process.env.MYLIB_TOOLS_DIR || join(ROOT, '.tools')
@@ -79,18 +80,6 @@ function installVerdaccio() {
   writeFileSync(join(VERDACCIO, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`)
   run('npm', ['install', '--no-audit', '--no-fund', '--no-package-lock'], { cwd: VERDACCIO })
   return bin
-}
-
-/** A free TCP port on 127.0.0.1. */
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.on('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address()
-      server.close(() => resolve(port))
-    })
-  })
 }
 
 /** Starts verdaccio; resolves with `{ child, registry }` once it answers `/-/ping`. */
