@@ -4,6 +4,7 @@ use std::collections::HashMap;
 use std::error::Error as StdError;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+use std::time::Duration;
 
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 use reqwest::redirect::{Attempt, Policy};
@@ -23,6 +24,10 @@ const MAX_CACHED_CLIENTS: usize = 16;
 pub const MAX_IN_FLIGHT_PER_ORIGIN: usize = 64;
 /// Origins whose slots are remembered; past this, idle origins are forgotten.
 const MAX_TRACKED_ORIGINS: usize = 1024;
+/// How long an idle pooled connection is kept: undici's default keep-alive (4 s), not reqwest's
+/// 90 s. A connection opened for a request that then took another pooled one has never carried
+/// a request, so a server's keep-alive timer (armed after a response) never closes it; this does.
+pub const POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(4);
 
 /// Every client, keyed by the extra PEM certificates of the call (empty: the default client).
 /// A client owns its connection pool, so calls with the same certificates share connections.
@@ -68,6 +73,7 @@ fn build(ca: &[String]) -> Result<Client> {
   let mut builder = Client::builder()
     // Like Node's http and fetch: HTTP(S)_PROXY and friends are not consulted.
     .no_proxy()
+    .pool_idle_timeout(POOL_IDLE_TIMEOUT)
     .user_agent(concat!("mylib/", env!("CARGO_PKG_VERSION")))
     .redirect(Policy::custom(redirect))
     .dns_resolver(Arc::new(TaggingResolver));
