@@ -86,28 +86,34 @@ export declare function createUser(id: number, name: string, email: string): Use
 /**
  * Fetches `url` with an HTTP/1.1 GET (as Node's `fetch` does; HTTP/2 is not negotiated) and
  * resolves with the response body as text, decoded by the charset of `Content-Type` (UTF-8 by
- * default) after gzip, brotli or deflate decoding. Runs off the event loop, on one connection
- * pool for the process; follows up to 20 redirects; verifies TLS certificates against Mozilla's
- * roots, `NODE_EXTRA_CA_CERTS` and `options.ca`.
+ * default) after undoing its gzip, brotli or deflate codings as Node's `fetch` does. Runs off
+ * the event loop, on one connection pool for the process; follows up to 20 redirects, never
+ * sending a `Referer`, nor your `Authorization`, `Cookie`, `Proxy-Authorization` or `Host` to
+ * another origin; verifies TLS certificates against Mozilla's roots, `NODE_EXTRA_CA_CERTS` and
+ * `options.ca` (a trusted self-signed certificate included).
  *
  * It never throws: every failure, a bad argument included, is a rejection.
  *
  * @throws {TypeError} `ERR_INVALID_ARG_TYPE` when `url` is not a string, `options` is not an
  * object, or an option has the wrong type.
  * @throws {RangeError} `ERR_OUT_OF_RANGE` when `timeoutMs` or `maxBytes` is out of range.
- * @throws {TypeError} `ERR_INVALID_ARG_VALUE` for an invalid header name or value, or a `ca`
- * without PEM certificates.
- * @throws {TypeError} `ERR_INVALID_URL` when `url` does not parse (the error has `input`).
+ * @throws {TypeError} `ERR_INVALID_ARG_VALUE` for an invalid header name or value, a header
+ * that controls the connection, or a `ca` without PEM certificates.
+ * @throws {TypeError} `ERR_INVALID_URL` when `url`, or a redirect's `Location`, does not parse
+ * (the error has `input`, without a password).
  * @throws {TypeError} `ERR_INVALID_URL_SCHEME` when the scheme (or a redirect's) is not http(s).
  * @throws {Error} `ERR_HTTP_STATUS` for a non-2xx response (the error has numeric `status`).
  * @throws {Error} `ETIMEDOUT` (named `TimeoutError`) when `timeoutMs` passes.
  * @throws {Error} `ABORT_ERR` (named `AbortError`, `cause` = `signal.reason`) on abort.
  * @throws {Error} `ERR_BODY_TOO_LARGE` when the decoded body exceeds `maxBytes`.
  * @throws {Error} `ERR_TOO_MANY_REDIRECTS` after 20 redirects.
- * @throws {Error} `ERR_TLS_CERT` when the server's certificate is not trusted or not valid for
- * its host name, with the verifier's reason.
+ * @throws {RangeError} `ERR_STRING_TOO_LONG` when the body is longer than the longest string
+ * (possible only with a raised `maxBytes`).
+ * @throws {Error} `ERR_TLS_CERT` when the server's certificate is not trusted, expired or not
+ * valid for its host name, with the reason in words.
  * @throws {Error} `ECONNREFUSED`, `ENOTFOUND`, `ECONNRESET`, or `ERR_NETWORK` for any other
- * network failure, with the underlying reason in the message.
+ * network failure (a corrupt encoded body, a redirect to a URL with credentials), with the
+ * underlying reason in the message.
  */
 export declare function fetchData(url: string, options?: FetchOptions): Promise<string>
 
@@ -130,10 +136,15 @@ export interface FetchOptions {
    */
   signal?: AbortSignal
   /**
-   * Request headers, sent as given (`User-Agent: mylib/<version>` unless you set one).
-   * An invalid name or value rejects with `ERR_INVALID_ARG_VALUE` naming it.
+   * Request headers, as `fetch` takes them: a record, a `Headers`, a `Map` or an array of
+   * `[name, value]` pairs. Values are trimmed and names that differ only in case combined, as
+   * `Headers` does (`User-Agent: mylib/<version>` unless you set one). `content-length` and
+   * `connection: keep-alive` are left off (the client frames the message); `connection: close`
+   * is honoured; `transfer-encoding`, `keep-alive`, `upgrade` and `expect` reject with
+   * `ERR_INVALID_ARG_VALUE`, as does an invalid name or value. `Authorization`, `Cookie`,
+   * `Proxy-Authorization` and `Host` are not sent on after a redirect to another origin.
    */
-  headers?: Record<string, string>
+  headers?: Record<string, string> | Headers | Map<string, string> | Array<[string, string]>
   /**
    * A limit on the decoded body in bytes, an integer in 0..=Number.MAX_SAFE_INTEGER. A larger
    * body, announced or streamed, rejects with `ERR_BODY_TOO_LARGE` as soon as it is seen.

@@ -164,6 +164,13 @@ test('refuses a call without new and a foreign this with a TypeError', (t) => {
     code: 'ERR_CONSTRUCT_CALL_REQUIRED',
   })
   t.is(calc.value, 2)
+  // No `new` even with a fresh object of the right prototype: still not a construct call.
+  t.throws(() => Calculator.call(Object.create(Calculator.prototype), 5), {
+    instanceOf: TypeError,
+    code: 'ERR_CONSTRUCT_CALL_REQUIRED',
+  })
+  t.is(Object.getPrototypeOf(calc).constructor, Calculator)
+  t.is(Calculator.name, 'Calculator')
 
   // The methods check their receiver themselves, as the getter does: the same error on every
   // runtime, whether or not it enforces V8's method signature (Bun and Deno do not).
@@ -228,4 +235,24 @@ test('methods and the value getter sit on the prototype as a JS class puts them'
   t.is(typeof value.get, 'function')
   t.deepEqual(Object.keys(new Calculator(1)), [])
   t.deepEqual({ ...new Calculator(1) }, {})
+})
+
+test('Calculator constructs as a JS class does: subclasses and Reflect.construct with a subclass', (t) => {
+  class Doubling extends Calculator {
+    double() {
+      return this.add(this.value)
+    }
+  }
+  const doubling = new Doubling(4)
+  t.is(doubling.double(), 8)
+  t.true(doubling instanceof Calculator)
+  const built = Reflect.construct(Calculator, [3], Doubling) as Doubling
+  t.true(built instanceof Doubling)
+  t.is(built.double(), 6)
+  // A newTarget whose prototype is not a Calculator's would give an object that no Calculator
+  // method accepts: refused (see the README).
+  t.throws(() => Reflect.construct(Calculator, [3], Date), {
+    instanceOf: TypeError,
+    code: 'ERR_CONSTRUCT_CALL_REQUIRED',
+  })
 })

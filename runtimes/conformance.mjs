@@ -14,6 +14,7 @@ import { createServer } from 'node:http'
 import { createRequire } from 'node:module'
 import { createServer as createTcpServer } from 'node:net'
 import process from 'node:process'
+import { deflateRawSync, gzipSync } from 'node:zlib'
 
 import { V8_MAX_STRING_LENGTH, expectedOn } from './differences.mjs'
 
@@ -349,6 +350,7 @@ await check('Calculator: ERR_CONSTRUCT_CALL_REQUIRED without new', () => {
   throws(() => ({ Calculator }).Calculator(1), expected)
   const calc = new Calculator(2)
   throws(() => calc.constructor.call(calc, 5), expected)
+  throws(() => Calculator.call(Object.create(Calculator.prototype), 5), expected)
   is(calc.value, 2)
 })
 
@@ -471,6 +473,15 @@ const routes = {
   },
   '/user-agent': (req, res) => res.end(req.headers['user-agent'] ?? ''),
   '/redirect': (_req, res) => res.writeHead(302, { location: '/utf8' }).end(),
+  '/headers': (req, res) => res.end(JSON.stringify(req.headers)),
+  '/to-other-origin': (_req, res) =>
+    res.writeHead(302, { location: `${otherOrigin}/headers` }).end(),
+  '/to-credentials': (_req, res) =>
+    res.writeHead(302, { location: `${otherOrigin.replace('//', '//user:pw@')}/headers` }).end(),
+  '/x-gzip-twice': (_req, res) =>
+    res.writeHead(200, { 'content-encoding': 'X-GZIP, gzip' }).end(gzipSync(gzipSync('twice'))),
+  '/raw-deflate': (_req, res) =>
+    res.writeHead(200, { 'content-encoding': 'deflate' }).end(deflateRawSync('raw')),
   '/loop': (_req, res) => res.writeHead(302, { location: '/loop' }).end(),
   '/slow': (_req, res) => setTimeout(() => res.end('late'), 300),
   '/hang': () => {},
@@ -513,6 +524,9 @@ const listen = (server) =>
     server.once('error', reject)
     server.listen(0, '127.0.0.1', () => resolve(server.address().port))
   })
+// Another origin (another port), which echoes the request headers.
+const other = createServer((req, res) => res.end(JSON.stringify(req.headers)))
+const otherOrigin = `http://127.0.0.1:${await listen(other)}`
 const base = `http://127.0.0.1:${await listen(http)}`
 const tcpBase = `http://127.0.0.1:${await listen(tcp)}`
 const closed = createTcpServer()
@@ -619,7 +633,86 @@ await check('fetchData: ENOTFOUND, resolved without any network traffic', async 
   })
 })
 
+await check(
+  'fetchData: headers as a record, Headers, Map or pairs; trimmed, combined',
+  async () => {
+    const inits = [
+      { Authorization: ' Bearer a\t', authorization: 'b' },
+      new Headers([
+        ['authorization', 'Bearer a'],
+        ['Authorization', 'b'],
+      ]),
+      new Map([
+        ['authorization', 'Bearer a'],
+        ['AUTHORIZATION', 'b'],
+      ]),
+      [
+        ['authorization', 'Bearer a'],
+        ['authorization', 'b'],
+      ],
+    ]
+    for (const headers of inits) {
+      const seen = JSON.parse(await fetchData(`${base}/headers`, { headers }))
+      is(seen.authorization, 'Bearer a, b', headers.constructor.name)
+    }
+    await rejects(() => fetchData(`${base}/headers`, { headers: [['no value']] }), {
+      type: 'TypeError',
+      code: 'ERR_INVALID_ARG_TYPE',
+      message:
+        /^fetchData: The "options\.headers\[0\]" argument must be an array of a name and a value/,
+    })
+  },
+)
+
+await check('fetchData: connection and framing headers refused or left off', async () => {
+  for (const name of ['transfer-encoding', 'keep-alive', 'upgrade', 'expect']) {
+    await rejects(() => fetchData(`${base}/headers`, { headers: { [name]: 'x' } }), {
+      type: 'TypeError',
+      code: 'ERR_INVALID_ARG_VALUE',
+      message: new RegExp(
+        `^fetchData: The argument 'options\\.headers\\['${name}'\\]' must not be set`,
+      ),
+    })
+  }
+  const seen = JSON.parse(
+    await fetchData(`${base}/headers`, { headers: { 'content-length': '5', connection: 'close' } }),
+  )
+  is(seen['content-length'], undefined, 'content-length')
+  is(seen.connection, 'close', 'connection')
+})
+
+await check('fetchData: credentials stay with their origin, no Referer, ever', async () => {
+  const headers = {
+    authorization: 'Bearer a',
+    cookie: 'c=1',
+    'proxy-authorization': 'p',
+    'x-b': 'kept',
+  }
+  const seen = JSON.parse(await fetchData(`${base}/to-other-origin`, { headers }))
+  deepIs(
+    ['authorization', 'cookie', 'proxy-authorization', 'referer', 'x-b'].map((name) => seen[name]),
+    [undefined, undefined, undefined, undefined, 'kept'],
+    'headers seen by the other origin',
+  )
+  await rejects(() => fetchData(`${base}/to-credentials`), {
+    type: 'Error',
+    code: 'ERR_NETWORK',
+    message: /is to a URL with credentials$/,
+  })
+})
+
+await check('fetchData: Content-Encoding lists, x-gzip and raw deflate undone', async () => {
+  is(await fetchData(`${base}/x-gzip-twice`), 'twice', 'X-GZIP, gzip')
+  is(await fetchData(`${base}/raw-deflate`), 'raw', 'raw deflate')
+})
+
 await check('fetchData: ERR_INVALID_URL with its input, ERR_INVALID_URL_SCHEME', async () => {
+  const hidden = await rejects(() => fetchData('http://user:s3cret@[::1/'), {
+    type: 'TypeError',
+    code: 'ERR_INVALID_URL',
+    message: "fetchData: Invalid URL 'http://[::1/': invalid IPv6 address",
+  })
+  is(hidden.input, 'http://[::1/', 'input without its credentials')
   const error = await rejects(() => fetchData('not a url'), {
     type: 'TypeError',
     code: 'ERR_INVALID_URL',
@@ -675,7 +768,9 @@ await check('fetchData: bad arguments reject (never throw)', async () => {
 
 for (const response of pending) response.destroy()
 for (const socket of sockets) socket.destroy()
-await Promise.all([http, tcp].map((server) => new Promise((resolve) => server.close(resolve))))
+await Promise.all(
+  [http, tcp, other].map((server) => new Promise((resolve) => server.close(resolve))),
+)
 
 finish()
 process.exit(summary.failed === 0 ? 0 : 1)

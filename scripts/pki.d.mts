@@ -14,3 +14,20 @@ export interface TestPki {
  * server certificate, so the two are kept apart as in real deployments.
  */
 export function testPki(subjectAltName: string): TestPki
+
+export interface SelfSigned {
+  /** The certificate (PEM), which a client trusts as it is. */
+  cert: string
+  /** Its path, for NODE_EXTRA_CA_CERTS. */
+  certPath: string
+  /** Its private key (PEM). */
+  key: string
+  /** `openssl x509 -text` of it, to check what it is. */
+  text: string
+}
+
+/**
+ * A self-signed server certificate for `subjectAltName` as `openssl req -x509` makes it (it
+ * says `CA:TRUE`); with `expired`, one that was valid only on 1-2 January 2020.
+ */
+export function selfSigned(subjectAltName: string, options?: { expired?: boolean }): SelfSigned

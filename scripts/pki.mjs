@@ -80,3 +80,56 @@ export function testPki(subjectAltName) {
     cert: readFileSync(file('server.pem'), 'utf8'),
   }
 }
+
+/**
+ * A self-signed server certificate for `subjectAltName`, made as most developers make one:
+ * `openssl req -x509 … -addext subjectAltName=…`, which (by openssl's default `v3_ca`
+ * extensions) says `CA:TRUE`. With `expired`, the same kind of certificate valid only on
+ * 1-2 January 2020 (openssl 3.0's `req` cannot backdate, so `openssl ca -selfsign` signs it).
+ *
+ * @param {string} subjectAltName
+ * @param {{ expired?: boolean }} [options]
+ * @returns {import('./pki.d.mts').SelfSigned}
+ */
+export function selfSigned(subjectAltName, { expired = false } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'mylib-tls-'))
+  const file = (name) => join(dir, name)
+  const key = ['-newkey', 'rsa:2048', '-nodes', '-sha256', '-keyout', file('key.pem')]
+  if (!expired) {
+    openssl(
+      ['req', '-x509', ...key, '-days', '2', '-subj', '/CN=mylib self-signed'].concat([
+        '-addext',
+        `subjectAltName=${subjectAltName}`,
+        '-out',
+        file('cert.pem'),
+      ]),
+    )
+  } else {
+    writeFileSync(file('index.txt'), '')
+    writeFileSync(file('serial'), '01\n')
+    writeFileSync(
+      file('ca.cnf'),
+      `[ca]\ndefault_ca = d\n[d]\ndatabase = ${file('index.txt')}\nnew_certs_dir = ${dir}\n` +
+        `serial = ${file('serial')}\ndefault_md = sha256\npolicy = p\nunique_subject = no\n` +
+        '[p]\ncommonName = supplied\n',
+    )
+    writeFileSync(
+      file('ext'),
+      `basicConstraints=critical,CA:TRUE\nsubjectAltName=${subjectAltName}\n`,
+    )
+    openssl(['req', '-new', ...key, '-subj', '/CN=mylib expired', '-out', file('req.csr')])
+    openssl(
+      ['ca', '-batch', '-selfsign', '-config', file('ca.cnf'), '-keyfile', file('key.pem')].concat(
+        ['-in', file('req.csr'), '-startdate', '20200101000000Z', '-enddate', '20200102000000Z'],
+        ['-extfile', file('ext'), '-out', file('cert.pem')],
+      ),
+    )
+  }
+  const cert = readFileSync(file('cert.pem'), 'utf8')
+  return {
+    cert,
+    certPath: file('cert.pem'),
+    key: readFileSync(file('key.pem'), 'utf8'),
+    text: openssl(['x509', '-in', file('cert.pem'), '-noout', '-text']).toString(),
+  }
+}

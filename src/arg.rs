@@ -268,12 +268,8 @@ pub fn call_method<'env>(
   Ok(unsafe { Unknown::from_raw_unchecked(raw.env, result) })
 }
 
-/// `value instanceof globalThis[class]`, without running user code other than a
-/// `Symbol.hasInstance` the page may have installed.
-pub fn is_instance_of_global(env: &Env, value: &Unknown, class: &str) -> Result<bool> {
-  if type_of(value)? != ValueType::Object {
-    return Ok(false);
-  }
+/// `globalThis`.
+pub fn global<'env>(env: &'env Env) -> Result<Unknown<'env>> {
   let mut global = ptr::null_mut();
   // SAFETY: plain query on the live environment.
   unsafe {
@@ -281,11 +277,42 @@ pub fn is_instance_of_global(env: &Env, value: &Unknown, class: &str) -> Result<
       env,
       sys::napi_get_global(env.raw(), &mut global),
       "reading globalThis",
-    )?
-  };
-  // SAFETY: `global` is a live object of this environment.
-  let global = unsafe { Unknown::from_raw_unchecked(env.raw(), global) };
-  let constructor = property(env, &global, class)?;
+    )?;
+    Ok(Unknown::from_raw_unchecked(env.raw(), global))
+  }
+}
+
+/// Whether `value[Symbol.iterator]` is a function: what makes `fetch` read a `HeadersInit` as a
+/// sequence of pairs rather than a record. Runs a getter the caller may have installed.
+pub fn is_iterable(env: &Env, value: &Unknown) -> Result<bool> {
+  let symbol = property(env, &global(env)?, "Symbol")?;
+  let iterator = property(env, &symbol, "iterator")?;
+  let mut method = ptr::null_mut();
+  // SAFETY: live values of this environment; a getter's exception is returned as `Error::Js`.
+  let status =
+    unsafe { sys::napi_get_property(env.raw(), value.raw(), iterator.raw(), &mut method) };
+  if status != sys::Status::napi_ok {
+    return Err(failure(env, status, "reading [Symbol.iterator]"));
+  }
+  // SAFETY: Node-API returned a live value of this environment.
+  let method = unsafe { Unknown::from_raw_unchecked(env.raw(), method) };
+  Ok(type_of(&method)? == ValueType::Function)
+}
+
+/// `Array.from(value)`: the entries of an iterable (a `Map`, a `Headers`) as an array. Runs the
+/// iterable's own iterator; an exception it throws is returned as `Error::Js`.
+pub fn array_from<'env>(env: &'env Env, value: &Unknown<'env>) -> Result<Unknown<'env>> {
+  let array = property(env, &global(env)?, "Array")?;
+  call_method(env, &array, "from", &[value.raw()])
+}
+
+/// `value instanceof globalThis[class]`, without running user code other than a
+/// `Symbol.hasInstance` the page may have installed.
+pub fn is_instance_of_global(env: &Env, value: &Unknown, class: &str) -> Result<bool> {
+  if type_of(value)? != ValueType::Object {
+    return Ok(false);
+  }
+  let constructor = property(env, &global(env)?, class)?;
   if type_of(&constructor)? != ValueType::Function {
     return Ok(false);
   }

@@ -285,6 +285,13 @@ fn call_method(
   to_js(env, value)
 }
 
+/// What `Calculator` called without `new` throws.
+const REFUSE: Body<0> = |env, _, []| {
+  Err(Error::Core(CoreError::ConstructCallRequired {
+    class: "Calculator",
+  }))
+  .into_napi(env)
+};
 const ADD: Body<1> = |env, this, [n]| call_method(env, Some(Op::Add), &this, &n);
 const SUBTRACT: Body<1> = |env, this, [n]| call_method(env, Some(Op::Subtract), &this, &n);
 const MULTIPLY: Body<1> = |env, this, [n]| call_method(env, Some(Op::Multiply), &this, &n);
@@ -302,6 +309,7 @@ const VALUE: Body<0> = |env, this, []| to_js(env, Calculator::value(env, This::f
 /// `ERR_INVALID_THIS` on every runtime, and each call skips napi-rs's per-call glue. The
 /// `#[napi]` methods above still declare the API (and its types).
 pub fn export(env: &Env, exports: &Object) -> napi::Result<()> {
+  raw::front(env, exports, c"Calculator", &REFUSE)?;
   let class: Function = exports.get_named_property("Calculator")?;
   let prototype: Unknown = class.get_named_property("prototype")?;
   raw::replace(

@@ -122,7 +122,10 @@ fn expected(expected: Expected) -> &'static str {
     Expected::Number => "of type number",
     Expected::Boolean => "of type boolean",
     Expected::Object => "of type object",
-    Expected::Headers => "of type object (Record<string, string>)",
+    Expected::Headers => {
+      "of type object (Record<string, string>), or an instance of Headers, Map or Array"
+    }
+    Expected::HeaderPair => "an array of a name and a value",
     Expected::Int32Sequence => "an instance of Array or Int32Array",
     Expected::StringOrStrings => "of type string or an array of strings",
     Expected::AbortSignal => "an instance of AbortSignal",
@@ -134,6 +137,9 @@ fn invalid(reason: &Invalid) -> String {
     Invalid::Blank => "must not be empty or only whitespace".into(),
     Invalid::Email => "must be a valid e-mail address".into(),
     Invalid::HeaderName => "has an invalid header name".into(),
+    Invalid::ConnectionHeader => {
+      "must not be set: the client manages the connection and the message framing".into()
+    }
     Invalid::HeaderValue => {
       "has an invalid header value (Latin-1 characters without control characters)".into()
     }
@@ -247,6 +253,13 @@ pub fn message(err: &mylib_core::Error) -> String {
       fmt_number(*result),
       fmt_number(*value),
     ),
+    E::StringTooLong {
+      func: Func::FetchData,
+      length,
+      max,
+    } => format!(
+      "{FETCH}: Cannot create a string longer than {max} characters: the response body has {length} characters"
+    ),
     E::StringTooLong { func, length, max } => format!(
       "{}: Cannot create a string longer than {max} characters: the \"name\" argument has {length} characters",
       func_name(*func)
@@ -263,7 +276,17 @@ pub fn message(err: &mylib_core::Error) -> String {
       func_name(*func),
       describe(received)
     ),
-    E::InvalidUrl { input, reason } => format!("{FETCH}: Invalid URL {}: {reason}", quote(input)),
+    E::InvalidUrl {
+      input,
+      reason,
+      redirected_from,
+    } => {
+      let mut message = format!("{FETCH}: Invalid URL {}: {reason}", quote(input));
+      if let Some(from) = redirected_from {
+        message.push_str(&format!(" (redirected from {from})"));
+      }
+      message
+    }
     E::InvalidUrlScheme {
       scheme,
       redirected_from,

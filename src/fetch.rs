@@ -13,32 +13,39 @@ use napi::{check_status, sys, Env, JsValue, Unknown};
 use tokio::sync::Notify;
 
 use crate::error::Error;
+use crate::greet::MAX_STRING_LENGTH;
 pub use options::FetchOptions;
 
 /// Fetches `url` with an HTTP/1.1 GET (as Node's `fetch` does; HTTP/2 is not negotiated) and
 /// resolves with the response body as text, decoded by the charset of `Content-Type` (UTF-8 by
-/// default) after gzip, brotli or deflate decoding. Runs off the event loop, on one connection
-/// pool for the process; follows up to 20 redirects; verifies TLS certificates against Mozilla's
-/// roots, `NODE_EXTRA_CA_CERTS` and `options.ca`.
+/// default) after undoing its gzip, brotli or deflate codings as Node's `fetch` does. Runs off
+/// the event loop, on one connection pool for the process; follows up to 20 redirects, never
+/// sending a `Referer`, nor your `Authorization`, `Cookie`, `Proxy-Authorization` or `Host` to
+/// another origin; verifies TLS certificates against Mozilla's roots, `NODE_EXTRA_CA_CERTS` and
+/// `options.ca` (a trusted self-signed certificate included).
 ///
 /// It never throws: every failure, a bad argument included, is a rejection.
 ///
 /// @throws {TypeError} `ERR_INVALID_ARG_TYPE` when `url` is not a string, `options` is not an
 /// object, or an option has the wrong type.
 /// @throws {RangeError} `ERR_OUT_OF_RANGE` when `timeoutMs` or `maxBytes` is out of range.
-/// @throws {TypeError} `ERR_INVALID_ARG_VALUE` for an invalid header name or value, or a `ca`
-/// without PEM certificates.
-/// @throws {TypeError} `ERR_INVALID_URL` when `url` does not parse (the error has `input`).
+/// @throws {TypeError} `ERR_INVALID_ARG_VALUE` for an invalid header name or value, a header
+/// that controls the connection, or a `ca` without PEM certificates.
+/// @throws {TypeError} `ERR_INVALID_URL` when `url`, or a redirect's `Location`, does not parse
+/// (the error has `input`, without a password).
 /// @throws {TypeError} `ERR_INVALID_URL_SCHEME` when the scheme (or a redirect's) is not http(s).
 /// @throws {Error} `ERR_HTTP_STATUS` for a non-2xx response (the error has numeric `status`).
 /// @throws {Error} `ETIMEDOUT` (named `TimeoutError`) when `timeoutMs` passes.
 /// @throws {Error} `ABORT_ERR` (named `AbortError`, `cause` = `signal.reason`) on abort.
 /// @throws {Error} `ERR_BODY_TOO_LARGE` when the decoded body exceeds `maxBytes`.
 /// @throws {Error} `ERR_TOO_MANY_REDIRECTS` after 20 redirects.
-/// @throws {Error} `ERR_TLS_CERT` when the server's certificate is not trusted or not valid for
-/// its host name, with the verifier's reason.
+/// @throws {RangeError} `ERR_STRING_TOO_LONG` when the body is longer than the longest string
+/// (possible only with a raised `maxBytes`).
+/// @throws {Error} `ERR_TLS_CERT` when the server's certificate is not trusted, expired or not
+/// valid for its host name, with the reason in words.
 /// @throws {Error} `ECONNREFUSED`, `ENOTFOUND`, `ECONNRESET`, or `ERR_NETWORK` for any other
-/// network failure, with the underlying reason in the message.
+/// network failure (a corrupt encoded body, a redirect to a URL with credentials), with the
+/// underlying reason in the message.
 #[napi(
   catch_unwind,
   ts_args_type = "url: string, options?: FetchOptions",
@@ -74,7 +81,10 @@ pub fn fetch_data<'env>(
       };
       match (outcome, abort_error) {
         (_, Some(abort_error)) => rejected(env, abort_error),
-        (Ok(body), None) => Ok(env.create_string(&body)?.to_unknown()),
+        (Ok(body), None) => match fits_in_a_string(&body) {
+          Ok(()) => Ok(env.create_string(&body)?.to_unknown()),
+          Err(err) => rejected(env, Error::Core(err).into_js(env)?),
+        },
         (Err(err), None) => rejected(env, Error::Core(err).into_js(env)?),
       }
     },
@@ -126,6 +136,24 @@ fn rejected<'env>(env: &'env Env, reason: Unknown) -> napi::Result<Unknown<'env>
     check_status!(sys::napi_reject_deferred(env.raw(), deferred, reason.raw()))?;
     Ok(Unknown::from_raw_unchecked(env.raw(), promise))
   }
+}
+
+/// Refuses a body longer than the longest JS string (possible only with a raised `maxBytes`),
+/// which Node-API would otherwise fail to create with no message.
+fn fits_in_a_string(body: &str) -> mylib_core::Result<()> {
+  // UTF-8 never takes fewer bytes than UTF-16 code units, so most bodies need no count.
+  if body.len() <= MAX_STRING_LENGTH {
+    return Ok(());
+  }
+  let length = body.encode_utf16().count();
+  if length <= MAX_STRING_LENGTH {
+    return Ok(());
+  }
+  Err(mylib_core::Error::StringTooLong {
+    func: mylib_core::Func::FetchData,
+    length,
+    max: MAX_STRING_LENGTH,
+  })
 }
 
 /// Runs a request until it settles or `trigger` fires (which drops it, and its connection).

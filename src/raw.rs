@@ -38,28 +38,58 @@ pub fn to_js<T: ToNapiValue>(env: &Env, value: T) -> napi::Result<sys::napi_valu
   unsafe { T::to_napi_value(env.raw(), value) }
 }
 
+/// The current call's `this`, its first `N` arguments (missing ones are `undefined`) and the
+/// callback's data.
+///
+/// # Safety
+/// `info` must be the callback info of the current call in `raw_env`.
+unsafe fn call_info<const N: usize>(
+  raw_env: sys::napi_env,
+  info: sys::napi_callback_info,
+) -> napi::Result<(sys::napi_value, [sys::napi_value; N], *mut c_void)> {
+  let mut argv = [ptr::null_mut(); N];
+  let mut argc = N;
+  let mut this = ptr::null_mut();
+  let mut data = ptr::null_mut();
+  // SAFETY: the arguments of the current call; Node-API fills missing ones with `undefined`.
+  check_status!(unsafe {
+    sys::napi_get_cb_info(
+      raw_env,
+      info,
+      &mut argc,
+      argv.as_mut_ptr(),
+      &mut this,
+      &mut data,
+    )
+  })?;
+  Ok((this, argv, data))
+}
+
+/// Runs a callback's `body` as napi-rs runs its own: a panic becomes an error, and an error is
+/// thrown (one whose exception is already pending is left as it is).
+fn guarded(
+  raw_env: sys::napi_env,
+  body: impl FnOnce(&Env) -> napi::Result<sys::napi_value>,
+) -> sys::napi_value {
+  let env = Env::from_raw(raw_env);
+  let result = panic::catch_unwind(panic::AssertUnwindSafe(|| body(&env)))
+    .map_err(panic_to_error)
+    .and_then(|result| result);
+  result.unwrap_or_else(|err| {
+    // SAFETY: the environment of the current call.
+    unsafe { JsError::from(err).throw_into(raw_env) };
+    ptr::null_mut()
+  })
+}
+
 /// The C callback behind every raw export; the callback's data is the `&'static Body<N>` to run.
 unsafe extern "C" fn trampoline<const N: usize>(
   raw_env: sys::napi_env,
   info: sys::napi_callback_info,
 ) -> sys::napi_value {
-  let env = Env::from_raw(raw_env);
-  let result = panic::catch_unwind(|| {
-    let mut argv = [ptr::null_mut(); N];
-    let mut argc = N;
-    let mut this = ptr::null_mut();
-    let mut data = ptr::null_mut();
-    // SAFETY: the arguments of the current call; Node-API fills missing ones with `undefined`.
-    check_status!(unsafe {
-      sys::napi_get_cb_info(
-        raw_env,
-        info,
-        &mut argc,
-        argv.as_mut_ptr(),
-        &mut this,
-        &mut data,
-      )
-    })?;
+  guarded(raw_env, |env| {
+    // SAFETY: this call's info.
+    let (this, argv, data) = unsafe { call_info::<N>(raw_env, info) }?;
     // SAFETY: `define` registered this trampoline with a `&'static Body<N>` as its data.
     let body = unsafe { *data.cast::<Body<N>>() };
     // SAFETY: live values of this call, in this environment.
@@ -69,15 +99,147 @@ unsafe extern "C" fn trampoline<const N: usize>(
         argv.map(|value| Unknown::from_raw_unchecked(raw_env, value)),
       )
     };
-    body(&env, this, args)
+    body(env, this, args)
   })
-  .map_err(panic_to_error)
-  .and_then(|result| result);
-  result.unwrap_or_else(|err| {
-    // SAFETY: the environment of the current call.
-    unsafe { JsError::from(err).throw_into(raw_env) };
-    ptr::null_mut()
+}
+
+/// What a [`front`] constructor holds: the class it constructs, and what to throw without `new`.
+struct Front {
+  class: sys::napi_ref,
+  refuse: &'static Body<0>,
+}
+
+/// The C callback of a [`front`] constructor; its data is a `Front`.
+unsafe extern "C" fn construct(
+  raw_env: sys::napi_env,
+  info: sys::napi_callback_info,
+) -> sys::napi_value {
+  guarded(raw_env, |env| {
+    let mut new_target = ptr::null_mut();
+    let mut class = ptr::null_mut();
+    let mut result = ptr::null_mut();
+    // SAFETY: the current call's values; `front` registered a live `Front` as the data, and its
+    // class reference is deleted only by the function's finalizer.
+    unsafe {
+      let (this, argv, data) = call_info::<1>(raw_env, info)?;
+      check_status!(sys::napi_get_new_target(raw_env, info, &mut new_target))?;
+      let front = &*data.cast::<Front>();
+      if new_target.is_null() {
+        let this = Unknown::from_raw_unchecked(raw_env, this);
+        return (front.refuse)(env, this, []);
+      }
+      check_status!(sys::napi_get_reference_value(
+        raw_env,
+        front.class,
+        &mut class
+      ))?;
+      // The class's own constructor runs on the object `new` made (from `new.target.prototype`).
+      check_status!(sys::napi_call_function(
+        raw_env,
+        this,
+        class,
+        argv.len(),
+        argv.as_ptr(),
+        &mut result,
+      ))?;
+      Ok(this)
+    }
   })
+}
+
+/// Frees a [`front`] constructor's `Front` when the function is collected.
+unsafe extern "C" fn free_front(env: sys::napi_env, data: *mut c_void, _hint: *mut c_void) {
+  // SAFETY: `front` leaked this box for the function, whose finalizer runs once.
+  let front = unsafe { Box::from_raw(data.cast::<Front>()) };
+  // SAFETY: the reference `front` made in this environment.
+  unsafe { sys::napi_delete_reference(env, front.class) };
+}
+
+/// Puts a plain constructor function in front of the napi-rs class exported as `name`: it has
+/// the class's prototype (so `instanceof`, methods and subclasses work as before) and runs the
+/// class's constructor on the object `new` made, but a call without `new` runs `refuse` instead.
+/// napi-rs's class accepts `Class.call(Object.create(Class.prototype))`, since a Node-API
+/// constructor cannot see `new.target` through napi-rs; this one can. The class itself is then
+/// reachable from nowhere (its prototype's `constructor` is this function).
+pub fn front<'env>(
+  env: &'env Env,
+  exports: &impl JsValue<'env>,
+  name: &'static CStr,
+  refuse: &'static Body<0>,
+) -> napi::Result<()> {
+  if !has_own(env, exports, name)? {
+    return Err(napi::Error::from_reason(format!(
+      "constructor {name:?} fronts nothing: no #[napi] class of that name"
+    )));
+  }
+  let raw = env.raw();
+  let target = exports.value().value;
+  let mut class = ptr::null_mut();
+  let mut prototype = ptr::null_mut();
+  let mut function = ptr::null_mut();
+  // SAFETY: live values of this environment; the `Front` box is owned by the function's
+  // finalizer from here on.
+  unsafe {
+    check_status!(sys::napi_get_named_property(
+      raw,
+      target,
+      name.as_ptr(),
+      &mut class
+    ))?;
+    check_status!(sys::napi_get_named_property(
+      raw,
+      class,
+      c"prototype".as_ptr(),
+      &mut prototype
+    ))?;
+    let mut class_ref = ptr::null_mut();
+    check_status!(sys::napi_create_reference(raw, class, 1, &mut class_ref))?;
+    let front = Box::into_raw(Box::new(Front {
+      class: class_ref,
+      refuse,
+    }));
+    check_status!(sys::napi_create_function(
+      raw,
+      name.as_ptr(),
+      name.count_bytes() as isize,
+      Some(construct),
+      front.cast(),
+      &mut function,
+    ))?;
+    check_status!(sys::napi_add_finalizer(
+      raw,
+      function,
+      front.cast(),
+      Some(free_front),
+      ptr::null_mut(),
+      ptr::null_mut(),
+    ))?;
+    check_status!(sys::napi_set_named_property(
+      raw,
+      function,
+      c"prototype".as_ptr(),
+      prototype
+    ))?;
+    // As a class's prototype has it: writable, configurable, not enumerable.
+    let constructor = sys::napi_property_descriptor {
+      utf8name: c"constructor".as_ptr(),
+      name: ptr::null_mut(),
+      method: None,
+      getter: None,
+      setter: None,
+      value: function,
+      attributes: sys::PropertyAttributes::writable | sys::PropertyAttributes::configurable,
+      data: ptr::null_mut(),
+    };
+    check_status!(sys::napi_define_properties(raw, prototype, 1, &constructor))?;
+    check_status!(sys::napi_set_named_property(
+      raw,
+      target,
+      name.as_ptr(),
+      function
+    ))?;
+  }
+  Ok(())
 }
 
 /// Writable, enumerable and configurable: the attributes of an object literal's properties (and

@@ -1,2 +1,2 @@
 // The test PKI lives in scripts/pki.mjs, shared with the HTTPS benchmark.
-export { testPki, type TestPki } from '../../scripts/pki.mjs'
+export { selfSigned, testPki, type SelfSigned, type TestPki } from '../../scripts/pki.mjs'

@@ -40,6 +40,7 @@ pub fn watch(env: &Env, signal: &Unknown) -> Result<(Arc<Notify>, Link)> {
     fire.notify_one();
     Ok(())
   })?;
+  raise_listener_limit(env, signal);
   let event = env.create_string("abort")?;
   let mut once = napi::bindgen_prelude::Object::new(env)?;
   napi::bindgen_prelude::JsObjectValue::set_named_property(&mut once, "once", true)?;
@@ -57,6 +58,44 @@ pub fn watch(env: &Env, signal: &Unknown) -> Result<(Arc<Notify>, Link)> {
       listener: reference(env, listener.raw())?,
     },
   ))
+}
+
+/// The listener limit a shared signal gets, as undici's `fetch` sets it.
+const LISTENER_LIMIT: u32 = 1500;
+
+/// Raises the signal's listener limit from Node's default (10) to [`LISTENER_LIMIT`], as Node's
+/// `fetch` does, so many concurrent calls sharing one signal print no
+/// `MaxListenersExceededWarning`. A limit the caller set is left alone. Best effort: where
+/// `process.getBuiltinModule` or `node:events` is missing (older runtimes), nothing changes.
+fn raise_listener_limit(env: &Env, signal: &Unknown) {
+  let raised = (|| -> Result<()> {
+    let process = arg::property(env, &arg::global(env)?, "process")?;
+    let specifier = env.create_string("node:events")?;
+    let events = arg::call_method(env, &process, "getBuiltinModule", &[specifier.raw()])?;
+    let default = arg::property(env, &events, "defaultMaxListeners")?;
+    let current = arg::call_method(env, &events, "getMaxListeners", &[signal.raw()])?;
+    if strict_equals(env, &current, &default) {
+      let limit = env.create_uint32(LISTENER_LIMIT)?;
+      arg::call_method(
+        env,
+        &events,
+        "setMaxListeners",
+        &[limit.raw(), signal.raw()],
+      )?;
+    }
+    Ok(())
+  })();
+  if raised.is_err() {
+    pending_exception(env);
+  }
+}
+
+/// `a === b` (false if Node-API cannot tell).
+fn strict_equals(env: &Env, a: &Unknown, b: &Unknown) -> bool {
+  let mut equal = false;
+  // SAFETY: both are live values of `env`; this only compares them.
+  let status = unsafe { sys::napi_strict_equals(env.raw(), a.raw(), b.raw(), &mut equal) };
+  status == sys::Status::napi_ok && equal
 }
 
 impl Link {

@@ -26,8 +26,16 @@ pub struct FetchOptions {
   /// Your own listeners and `onabort` on the signal are left alone.
   #[napi(ts_type = "AbortSignal")]
   pub signal: Option<()>,
-  /// Request headers, sent as given (`User-Agent: mylib/<version>` unless you set one).
-  /// An invalid name or value rejects with `ERR_INVALID_ARG_VALUE` naming it.
+  /// Request headers, as `fetch` takes them: a record, a `Headers`, a `Map` or an array of
+  /// `[name, value]` pairs. Values are trimmed and names that differ only in case combined, as
+  /// `Headers` does (`User-Agent: mylib/<version>` unless you set one). `content-length` and
+  /// `connection: keep-alive` are left off (the client frames the message); `connection: close`
+  /// is honoured; `transfer-encoding`, `keep-alive`, `upgrade` and `expect` reject with
+  /// `ERR_INVALID_ARG_VALUE`, as does an invalid name or value. `Authorization`, `Cookie`,
+  /// `Proxy-Authorization` and `Host` are not sent on after a redirect to another origin.
+  #[napi(
+    ts_type = "Record<string, string> | Headers | Map<string, string> | Array<[string, string]>"
+  )]
   pub headers: Option<std::collections::HashMap<String, String>>,
   /// A limit on the decoded body in bytes, an integer in 0..=Number.MAX_SAFE_INTEGER. A larger
   /// body, announced or streamed, rejects with `ERR_BODY_TOO_LARGE` as soon as it is seen.
@@ -93,12 +101,17 @@ fn present<'env>(
 }
 
 fn read_headers(env: &Env, headers: &Unknown, request: &mut CoreOptions) -> Result<()> {
-  if !arg::is_options_object(headers)? {
+  if arg::type_of(headers)? != ValueType::Object {
     return Err(arg::type_error(
       arg(Param::Headers),
       Expected::Headers,
       headers,
     ));
+  }
+  // As `fetch` reads a `HeadersInit`: an iterable (an array, a `Headers`, a `Map`) is a sequence
+  // of `[name, value]` pairs, any other object a record.
+  if arg::is_iterable(env, headers)? {
+    return read_pairs(env, &arg::array_from(env, headers)?, request);
   }
   for name in arg::own_keys(env, headers)? {
     if name.contains('\0') {
@@ -109,6 +122,24 @@ fn read_headers(env: &Env, headers: &Unknown, request: &mut CoreOptions) -> Resu
     }
     let value = arg::property(env, headers, &name)?;
     let value = arg::expect_string(arg(Param::Header(name.clone())), &value)?;
+    request.header(&name, &value)?;
+  }
+  Ok(())
+}
+
+/// Reads an array of `[name, value]` pairs (an iterable's entries, copied by `Array.from`).
+fn read_pairs(env: &Env, pairs: &Unknown, request: &mut CoreOptions) -> Result<()> {
+  for (index, pair) in arg::elements(env, pairs)?.iter().enumerate() {
+    let what = || Argument::element(Func::FetchData, Param::Headers, index as u64);
+    let items = match arg::type_of(pair)? {
+      ValueType::Object if pair.is_array()? => arg::elements(env, pair)?,
+      _ => Vec::new(),
+    };
+    let [name, value] = items.as_slice() else {
+      return Err(arg::type_error(what(), Expected::HeaderPair, pair));
+    };
+    let name = arg::expect_string(what(), name)?;
+    let value = arg::expect_string(arg(Param::Header(name.clone())), value)?;
     request.header(&name, &value)?;
   }
   Ok(())

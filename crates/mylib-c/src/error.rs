@@ -292,6 +292,9 @@ fn invalid(reason: &Invalid) -> String {
     Invalid::Blank => "must not be empty or only whitespace".into(),
     Invalid::Email => "must be a valid e-mail address".into(),
     Invalid::HeaderName => "has an invalid header name".into(),
+    Invalid::ConnectionHeader => {
+      "must not be set: the client manages the connection and the message framing".into()
+    }
     Invalid::HeaderValue => {
       "has an invalid header value (Latin-1 characters without control characters)".into()
     }
@@ -310,6 +313,7 @@ fn expected(expected: Expected) -> &'static str {
     Expected::Boolean => "a boolean",
     Expected::Object => "an options struct",
     Expected::Headers => "an array of headers",
+    Expected::HeaderPair => "a header name and value",
     Expected::Int32Sequence => "an array of int32_t",
     Expected::StringOrStrings => "an array of PEM strings",
     Expected::AbortSignal => "an abort signal",
@@ -379,7 +383,17 @@ pub fn message(func: &str, err: &mylib_core::Error) -> String {
     }
     E::ConstructCallRequired { class } => format!("{func}: {class} needs a constructor call"),
     E::InvalidThis { class, .. } => format!("{func}: The receiver must be a {class}"),
-    E::InvalidUrl { input, reason } => format!("{func}: Invalid URL {}: {reason}", quote(input)),
+    E::InvalidUrl {
+      input,
+      reason,
+      redirected_from,
+    } => {
+      let mut message = format!("{func}: Invalid URL {}: {reason}", quote(input));
+      if let Some(from) = redirected_from {
+        message.push_str(&format!(" (redirected from {from})"));
+      }
+      message
+    }
     E::InvalidUrlScheme {
       scheme,
       redirected_from,

@@ -122,8 +122,10 @@ pub enum Expected {
   Boolean,
   /// An options object (a JS object, a Python mapping).
   Object,
-  /// A string-to-string record of request headers.
+  /// Request headers: a string-to-string record, or what the caller's platform has for them.
   Headers,
+  /// One `[name, value]` pair of request headers.
+  HeaderPair,
   /// A sequence of int32 numbers: an array, or an int32 buffer read in place.
   Int32Sequence,
   /// A PEM string, or a sequence of them.
@@ -143,6 +145,10 @@ pub enum Invalid {
   HeaderName,
   /// Not a valid HTTP field value: characters beyond U+00FF, NUL, CR or LF.
   HeaderValue,
+  /// A header that controls the connection or the message framing (`transfer-encoding`,
+  /// `keep-alive`, `upgrade`, `expect`, or `connection` other than `close`/`keep-alive`): the
+  /// client sets those itself, as undici refuses them.
+  ConnectionHeader,
   /// No usable PEM certificate, with the reason.
   Pem(String),
   /// Bytes that are not UTF-8.
@@ -275,12 +281,14 @@ pub enum Error {
     class: &'static str,
     received: Received,
   },
-  /// A URL that does not parse. `ERR_INVALID_URL`.
+  /// A URL (given, or a redirect's `Location`) that does not parse. `ERR_INVALID_URL`.
   #[error("invalid URL: {reason}")]
   InvalidUrl {
     /// The input, without the password it may hold.
     input: String,
     reason: String,
+    /// The URL whose redirect gave it, if any.
+    redirected_from: Option<String>,
   },
   /// A URL (given, or redirected to) whose scheme is not http or https.
   /// `ERR_INVALID_URL_SCHEME`.

@@ -108,6 +108,9 @@ fn invalid(reason: &Invalid) -> String {
     Invalid::Blank => "must not be empty or only whitespace".into(),
     Invalid::Email => "must be a valid e-mail address".into(),
     Invalid::HeaderName => "is not a valid HTTP header name".into(),
+    Invalid::ConnectionHeader => {
+      "must not be set: the client manages the connection and the message framing".into()
+    }
     Invalid::HeaderValue => {
       "is not a valid HTTP header value (Latin-1 characters without control characters)".into()
     }
@@ -124,6 +127,7 @@ fn expected(expected: Expected) -> &'static str {
     Expected::Boolean => "bool",
     Expected::Object => "a mapping",
     Expected::Headers => "a mapping of str to str",
+    Expected::HeaderPair => "a (name, value) pair of str",
     Expected::Int32Sequence => "an iterable of int or a buffer of int32",
     Expected::StringOrStrings => "str or a sequence of str",
     Expected::AbortSignal => "an abort signal",
@@ -169,6 +173,10 @@ fn fetch_error(err: &Error, message: String) -> PyErr {
     Error::InvalidUrlScheme {
       redirected_from: Some(url),
       ..
+    }
+    | Error::InvalidUrl {
+      redirected_from: Some(url),
+      ..
     } => ("FetchError", url.as_str(), None),
     _ => ("FetchError", "", None),
   };
@@ -191,6 +199,14 @@ fn fetch_message(err: &Error) -> String {
       scheme,
       redirected_from: Some(from),
     } => format!("a redirect from {from} led to a {scheme} URL; only http and https are followed"),
+    Error::InvalidUrl {
+      input,
+      reason,
+      redirected_from: Some(from),
+    } => format!(
+      "a redirect from {from} led to an invalid URL {}: {reason}",
+      repr_str(input)
+    ),
     Error::HttpStatus {
       url,
       status,
@@ -286,7 +302,11 @@ pub fn to_py(err: Error) -> PyErr {
       repr_float(*result),
       repr_float(*value)
     )),
-    Error::InvalidUrl { input, reason } => PyValueError::new_err(format!(
+    Error::InvalidUrl {
+      input,
+      reason,
+      redirected_from: None,
+    } => PyValueError::new_err(format!(
       "fetch_data() invalid URL {}: {reason}",
       repr_str(input)
     )),

@@ -3,19 +3,16 @@
 use std::collections::HashMap;
 use std::error::Error as StdError;
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
-use reqwest::redirect::{Attempt, Policy};
-use reqwest::{Certificate, Client};
+use reqwest::redirect::Policy;
+use reqwest::Client;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
-use super::display_url;
-use crate::error::{Argument, Error, Func, Invalid, NetworkCode, Param, Received, Result};
-
-/// Redirects followed before giving up, as Node's `fetch` does.
-pub const MAX_REDIRECTS: usize = 20;
+use super::{display_url, tls};
+use crate::error::{Error, NetworkCode, Result};
 /// Clients kept for distinct `ca` option sets; more distinct sets than this start over.
 const MAX_CACHED_CLIENTS: usize = 16;
 /// Requests in flight to one origin at a time. HTTP/1.1 needs a connection per request in
@@ -70,71 +67,25 @@ pub async fn slot(url: &reqwest::Url) -> Option<OwnedSemaphorePermit> {
 }
 
 fn build(ca: &[String]) -> Result<Client> {
-  let mut builder = Client::builder()
+  let failed = |reason: String| Error::Network {
+    code: NetworkCode::Other,
+    url: String::new(),
+    reason: format!("cannot create the HTTP client: {reason}"),
+  };
+  let tls = tls::config(ca).map_err(|err| failed(err.to_string()))?;
+  Client::builder()
     // Like Node's http and fetch: HTTP(S)_PROXY and friends are not consulted.
     .no_proxy()
     .pool_idle_timeout(POOL_IDLE_TIMEOUT)
     .user_agent(concat!("mylib/", env!("CARGO_PKG_VERSION")))
-    .redirect(Policy::custom(redirect))
-    .dns_resolver(Arc::new(TaggingResolver));
-  for cert in extra_ca_certs().iter().cloned() {
-    builder = builder.add_root_certificate(cert);
-  }
-  for pem in ca {
-    // Every PEM was checked when it was set (`FetchOptions::ca`): this fails only if reqwest
-    // reads PEM differently.
-    let certs = Certificate::from_pem_bundle(pem.as_bytes()).map_err(|err| {
-      Error::arg_value(
-        Argument::new(Func::FetchData, Param::Ca),
-        Invalid::Pem(err.to_string()),
-        Received::String(pem.clone()),
-      )
-    })?;
-    for cert in certs {
-      builder = builder.add_root_certificate(cert);
-    }
-  }
-  builder.build().map_err(|err| Error::Network {
-    code: NetworkCode::Other,
-    url: String::new(),
-    reason: format!("cannot create the HTTP client: {}", chain(&err)),
-  })
+    // Redirects are followed by `redirect`, which applies Node's rules; no `Referer`, ever.
+    .redirect(Policy::none())
+    .referer(false)
+    .use_preconfigured_tls(tls)
+    .dns_resolver(Arc::new(TaggingResolver))
+    .build()
+    .map_err(|err| failed(chain(&err)))
 }
-
-/// The certificates of the PEM file named by `NODE_EXTRA_CA_CERTS`, read once, as Node does.
-/// A missing or unreadable file adds nothing (Node prints a warning and goes on).
-fn extra_ca_certs() -> &'static [Certificate] {
-  static CERTS: OnceLock<Vec<Certificate>> = OnceLock::new();
-  CERTS.get_or_init(|| {
-    std::env::var_os("NODE_EXTRA_CA_CERTS")
-      .and_then(|path| std::fs::read(path).ok())
-      .and_then(|pem| Certificate::from_pem_bundle(&pem).ok())
-      .unwrap_or_default()
-  })
-}
-
-/// Up to 20 redirects, to http and https URLs only.
-fn redirect(attempt: Attempt) -> reqwest::redirect::Action {
-  let scheme = attempt.url().scheme();
-  if !matches!(scheme, "http" | "https") {
-    let refused = RedirectRefused(format!("{scheme}:"));
-    return attempt.error(refused);
-  }
-  if attempt.previous().len() > MAX_REDIRECTS {
-    return attempt.error(TooManyRedirects);
-  }
-  attempt.follow()
-}
-
-/// A redirect to a URL whose scheme (held, with its colon) is not http or https.
-#[derive(Debug, thiserror::Error)]
-#[error("redirect to a {0} URL refused")]
-struct RedirectRefused(String);
-
-/// More than [`MAX_REDIRECTS`] redirects.
-#[derive(Debug, thiserror::Error)]
-#[error("more than {MAX_REDIRECTS} redirects")]
-struct TooManyRedirects;
 
 /// A failed host name lookup, tagged so it can be told apart from other connect errors.
 #[derive(Debug, thiserror::Error)]
@@ -169,22 +120,10 @@ impl Resolve for TaggingResolver {
 /// Maps a transport error of a request for `url` to the core error, keeping the underlying reason.
 pub fn network_error(url: &reqwest::Url, err: &(dyn StdError + 'static)) -> Error {
   for cause in causes(err) {
-    if let Some(refused) = cause.downcast_ref::<RedirectRefused>() {
-      return Error::InvalidUrlScheme {
-        scheme: refused.0.clone(),
-        redirected_from: Some(display_url(url)),
-      };
-    }
-    if cause.is::<TooManyRedirects>() {
-      return Error::TooManyRedirects {
-        url: display_url(url),
-        max: MAX_REDIRECTS,
-      };
-    }
-    if let Some(rustls::Error::InvalidCertificate(_)) = cause.downcast_ref::<rustls::Error>() {
+    if let Some(rustls::Error::InvalidCertificate(cert)) = cause.downcast_ref::<rustls::Error>() {
       return Error::TlsCert {
         url: display_url(url),
-        reason: chain(err),
+        reason: tls::describe(cert, url.host_str().unwrap_or_default()),
       };
     }
   }
@@ -282,32 +221,15 @@ mod tests {
   }
 
   #[test]
-  fn tls_errors_inside_io_errors_are_found() {
-    let tls = rustls::Error::InvalidCertificate(rustls::CertificateError::UnknownIssuer);
+  fn tls_errors_inside_io_errors_are_found_and_worded() {
+    let tls = rustls::Error::InvalidCertificate(rustls::CertificateError::Expired);
     let wrapped = Outer(std::io::Error::new(std::io::ErrorKind::InvalidData, tls));
     let err = network_error(&url(), &wrapped);
-    assert!(
-      matches!(&err, Error::TlsCert { reason, .. } if reason.contains("UnknownIssuer")),
-      "{err}"
-    );
-  }
-
-  #[test]
-  fn redirect_failures_have_their_own_codes() {
-    let err = network_error(&url(), &TooManyRedirects);
     assert_eq!(
       err,
-      Error::TooManyRedirects {
+      Error::TlsCert {
         url: "https://x/".into(),
-        max: 20
-      }
-    );
-    let err = network_error(&url(), &RedirectRefused("ftp:".into()));
-    assert_eq!(
-      err,
-      Error::InvalidUrlScheme {
-        scheme: "ftp:".into(),
-        redirected_from: Some("https://x/".into())
+        reason: "the certificate has expired".into()
       }
     );
   }

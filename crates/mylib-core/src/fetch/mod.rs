@@ -1,11 +1,14 @@
 //! `fetch`: an HTTP/1.1 GET that returns the body as text, as plain async Rust.
 //!
 //! The whole client lives here: one connection pool per set of trusted certificates, per-origin
-//! limits, TLS by rustls, content and charset decoding, redirects and the timeout. Aborting is
-//! dropping the future: its connection goes with it. It needs a tokio runtime with time and I/O
-//! enabled; it returns the core [`Error`].
+//! limits, TLS by rustls (`tls`), redirects by Node's `fetch` rules (`redirect`), content and
+//! charset decoding (`decode`) and the timeout. Aborting is dropping the future: its connection
+//! goes with it. It needs a tokio runtime with time and I/O enabled; it returns the core [`Error`].
 
 mod client;
+mod decode;
+mod redirect;
+mod tls;
 
 use std::time::Duration;
 
@@ -14,7 +17,9 @@ pub use reqwest::Url;
 
 use crate::error::{Argument, Error, Func, Invalid, Param, Received, Result};
 use crate::number::{self, MAX_SAFE_INTEGER};
-pub use client::{MAX_IN_FLIGHT_PER_ORIGIN, MAX_REDIRECTS};
+pub use client::{MAX_IN_FLIGHT_PER_ORIGIN, POOL_IDLE_TIMEOUT};
+pub use decode::text as decode;
+pub use redirect::MAX_REDIRECTS;
 
 /// The default bound on a whole request, body included.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -28,7 +33,8 @@ pub struct FetchOptions {
   pub timeout: Option<Duration>,
   /// A limit on the decoded body, in bytes.
   pub max_bytes: u64,
-  headers: HeaderMap,
+  /// Request headers by lowercase name, values of the same name combined as `Headers` does.
+  headers: Vec<(HeaderName, HeaderValue)>,
   ca: Vec<String>,
 }
 
@@ -37,18 +43,27 @@ impl Default for FetchOptions {
     FetchOptions {
       timeout: Some(DEFAULT_TIMEOUT),
       max_bytes: DEFAULT_MAX_BYTES,
-      headers: HeaderMap::new(),
+      headers: Vec::new(),
       ca: Vec::new(),
     }
   }
 }
 
 impl FetchOptions {
-  /// Adds a request header: a valid HTTP field name, and a value that is a ByteString as
-  /// `fetch` requires (every character U+0000..=U+00FF, sent as that byte) without NUL, CR or
-  /// LF. A `User-Agent` replaces the default one.
+  /// Adds a request header as `Headers.append` does: the value trimmed of HTTP whitespace, a
+  /// valid HTTP field name, a value that is a ByteString as `fetch` requires (every character
+  /// U+0000..=U+00FF, sent as that byte) without NUL, CR or LF, appended with `, ` to a value
+  /// of the same name in any case. A `User-Agent` replaces the default one.
+  ///
+  /// The headers that frame the message or control the connection are the client's, as in
+  /// undici: `content-length` (a GET has no body) and `connection: keep-alive` (the default)
+  /// are left off the wire; `connection: close` is sent and honoured; `transfer-encoding`,
+  /// `keep-alive`, `upgrade`, `expect` and any other `connection` are
+  /// [`Invalid::ConnectionHeader`]. So no caller's header can desynchronise a pooled connection.
   pub fn header(&mut self, name: &str, value: &str) -> Result<()> {
     let arg = || Argument::new(Func::FetchData, Param::Header(name.to_owned()));
+    let refuse =
+      |invalid: Invalid| Error::arg_value(arg(), invalid, Received::String(value.to_owned()));
     let header_name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
       Error::arg_value(
         arg(),
@@ -56,18 +71,40 @@ impl FetchOptions {
         Received::String(name.to_owned()),
       )
     })?;
-    let latin1: Option<Vec<u8>> = value.chars().map(|c| u8::try_from(c).ok()).collect();
-    let header_value = latin1
-      .and_then(|bytes| HeaderValue::from_bytes(&bytes).ok())
-      .ok_or_else(|| {
-        Error::arg_value(
-          arg(),
-          Invalid::HeaderValue,
-          Received::String(value.to_owned()),
-        )
-      })?;
-    self.headers.append(header_name, header_value);
+    let trimmed = value.trim_matches(|c| matches!(c, '\t' | '\n' | '\r' | ' '));
+    let latin1: Option<Vec<u8>> = trimmed.chars().map(|c| u8::try_from(c).ok()).collect();
+    let mut bytes = latin1
+      .filter(|bytes| HeaderValue::from_bytes(bytes).is_ok())
+      .ok_or_else(|| refuse(Invalid::HeaderValue))?;
+    let existing = self.headers.iter().position(|(n, _)| *n == header_name);
+    if let Some(at) = existing {
+      bytes = [self.headers[at].1.as_bytes(), b", ", &bytes].concat();
+    }
+    match header_name.as_str() {
+      "content-length" => return Ok(()),
+      "transfer-encoding" | "keep-alive" | "upgrade" | "expect" => {
+        return Err(refuse(Invalid::ConnectionHeader))
+      }
+      "connection" if bytes.eq_ignore_ascii_case(b"keep-alive") => return Ok(()),
+      "connection" if !bytes.eq_ignore_ascii_case(b"close") => {
+        return Err(refuse(Invalid::ConnectionHeader))
+      }
+      _ => {}
+    }
+    let header_value = HeaderValue::from_bytes(&bytes).map_err(|_| refuse(Invalid::HeaderValue))?;
+    match existing {
+      Some(at) => self.headers[at].1 = header_value,
+      None => self.headers.push((header_name, header_value)),
+    }
     Ok(())
+  }
+
+  /// The request headers, each name once.
+  pub fn headers(&self) -> impl Iterator<Item = (&str, &[u8])> {
+    self
+      .headers
+      .iter()
+      .map(|(name, value)| (name.as_str(), value.as_bytes()))
   }
 
   /// Trusts the certificates of a PEM text for this request, besides Mozilla's roots and
@@ -127,11 +164,34 @@ fn check_pem(arg: Argument, pem: &str) -> Result<()> {
 /// Parses and checks a URL: WHATWG parsing, http and https only.
 pub fn parse_url(input: &str) -> Result<Url> {
   let url = Url::parse(input).map_err(|err| Error::InvalidUrl {
-    input: input.to_owned(),
+    input: without_userinfo(input),
     reason: err.to_string(),
+    redirected_from: None,
   })?;
   check_scheme(&url, None)?;
   Ok(url)
+}
+
+/// An input that did not parse as a URL, without what looks like its user name and password
+/// (everything from the scheme's `:` to the last `@` before the path), so no message shows them.
+fn without_userinfo(input: &str) -> String {
+  let Some(colon) = input.find(':') else {
+    return input.to_owned();
+  };
+  let after_scheme = &input[colon + 1..];
+  let authority_start = after_scheme.len() - after_scheme.trim_start_matches(['/', '\\']).len();
+  let authority = &after_scheme[authority_start..];
+  let authority_end = authority
+    .find(['/', '\\', '?', '#'])
+    .unwrap_or(authority.len());
+  match authority[..authority_end].rfind('@') {
+    Some(at) => format!(
+      "{}{}",
+      &input[..colon + 1 + authority_start],
+      &authority[at + 1..]
+    ),
+    None => input.to_owned(),
+  }
 }
 
 /// Refuses any scheme but http and https (for the URL given and for every redirect).
@@ -146,9 +206,10 @@ fn check_scheme(url: &Url, redirected_from: Option<&Url>) -> Result<()> {
 }
 
 /// Fetches `url` with a GET and returns the body as text, decoded by the charset of
-/// `Content-Type` (UTF-8 by default) after gzip, brotli or deflate decoding. Follows up to
-/// [`MAX_REDIRECTS`] redirects (http and https only); a status outside 200..=299 is
-/// [`Error::HttpStatus`]. Dropping the future drops the request and its connection.
+/// `Content-Type` (UTF-8 by default) after undoing its gzip, brotli or deflate codings. Follows
+/// up to [`MAX_REDIRECTS`] redirects by Node's `fetch` rules (see `redirect`); a final status
+/// outside 200..=299 is [`Error::HttpStatus`]. Dropping the future drops the request and its
+/// connection.
 pub async fn fetch(url: Url, options: FetchOptions) -> Result<String> {
   let Some(timeout) = options.timeout else {
     return get(&url, options).await;
@@ -165,24 +226,24 @@ pub async fn fetch(url: Url, options: FetchOptions) -> Result<String> {
 async fn get(url: &Url, options: FetchOptions) -> Result<String> {
   let network = |err: reqwest::Error| client::network_error(url, &err);
   let _slot = client::slot(url).await;
-  let mut response = client::client_for(&options.ca)?
-    .get(url.clone())
-    .headers(options.headers)
-    .send()
-    .await
-    .map_err(network)?;
-  let status = response.status();
-  if status.is_redirection() {
-    // reqwest hands back a redirect it does not follow (a Location that is not http(s)).
-    if let Some(target) = response
-      .headers()
-      .get(reqwest::header::LOCATION)
-      .and_then(|location| location.to_str().ok())
-      .and_then(|location| response.url().join(location).ok())
-    {
-      check_scheme(&target, Some(url))?;
+  let client = client::client_for(&options.ca)?;
+  let mut headers: HeaderMap = options.headers.into_iter().collect();
+  let mut current = url.clone();
+  let mut redirects = 0;
+  let mut response = loop {
+    let mut request = client.get(current.clone()).headers(headers.clone());
+    if !headers.contains_key(reqwest::header::ACCEPT_ENCODING) {
+      request = request.header(reqwest::header::ACCEPT_ENCODING, accept_encoding(&current));
     }
-  }
+    let response = request.send().await.map_err(network)?;
+    let Some(next) = redirect::next(url, &current, &response, redirects)? else {
+      break response;
+    };
+    redirect::strip_on_origin_change(&current, &next, &mut headers);
+    redirects += 1;
+    current = next;
+  };
+  let status = response.status();
   if !status.is_success() {
     return Err(Error::HttpStatus {
       url: display_url(url),
@@ -190,28 +251,58 @@ async fn get(url: &Url, options: FetchOptions) -> Result<String> {
       reason: status.canonical_reason(),
     });
   }
-  let charset = response
-    .headers()
-    .get(reqwest::header::CONTENT_TYPE)
-    .and_then(|value| value.to_str().ok())
-    .and_then(|value| value.parse::<mime::Mime>().ok())
-    .and_then(|mime| mime.get_param(mime::CHARSET).map(|c| c.as_str().to_owned()));
+  let values = |name| {
+    response
+      .headers()
+      .get_all(name)
+      .iter()
+      .map(HeaderValue::as_bytes)
+  };
+  let charset = decode::charset(values(reqwest::header::CONTENT_TYPE));
+  let codings = decode::codings(values(reqwest::header::CONTENT_ENCODING));
   let limit = options.max_bytes;
   let too_large = || Error::BodyTooLarge {
     url: display_url(url),
     limit,
   };
-  if response.content_length().is_some_and(|len| len > limit) {
+  // The bytes on the wire: the decoded limit, plus the little that coding can add to data
+  // that does not compress.
+  let wire_limit = if codings.is_empty() {
+    limit
+  } else {
+    limit.saturating_add(limit / 64).saturating_add(4096)
+  };
+  if response
+    .content_length()
+    .is_some_and(|len| len > wire_limit)
+  {
     return Err(too_large());
   }
   let mut body = Vec::new();
   while let Some(chunk) = response.chunk().await.map_err(network)? {
-    if chunk.len() as u64 > limit - body.len() as u64 {
+    if chunk.len() as u64 > wire_limit - body.len() as u64 {
       return Err(too_large());
     }
     body.extend_from_slice(&chunk);
   }
-  Ok(decode(&body, charset.as_deref()))
+  let body = decode::undo(body, &codings, limit).map_err(|err| match err {
+    decode::DecodeError::TooLarge => too_large(),
+    decode::DecodeError::Corrupt(reason) => Error::Network {
+      code: crate::error::NetworkCode::Other,
+      url: display_url(url),
+      reason,
+    },
+  })?;
+  Ok(decode::text(&body, charset.as_deref()))
+}
+
+/// The `Accept-Encoding` Node's `fetch` sends when the caller sets none.
+fn accept_encoding(url: &Url) -> HeaderValue {
+  HeaderValue::from_static(if url.scheme() == "https" {
+    "br, gzip, deflate"
+  } else {
+    "gzip, deflate"
+  })
 }
 
 /// A URL for messages: without the user name and password it may carry.
@@ -221,16 +312,6 @@ pub fn display_url(url: &Url) -> String {
   let _ = shown.set_username("");
   let _ = shown.set_password(None);
   shown.to_string()
-}
-
-/// Decodes a body by its charset label (UTF-8 when absent or unknown), honouring a BOM, as
-/// the WHATWG Encoding standard's "decode" does.
-pub fn decode(body: &[u8], charset: Option<&str>) -> String {
-  let encoding = charset
-    .and_then(|label| encoding_rs::Encoding::for_label(label.as_bytes()))
-    .unwrap_or(encoding_rs::UTF_8);
-  let (text, _, _) = encoding.decode(body);
-  text.into_owned()
 }
 
 #[cfg(test)]

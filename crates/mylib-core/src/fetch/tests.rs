@@ -13,6 +13,25 @@ fn messages_never_show_credentials() {
 }
 
 #[test]
+fn unparsable_urls_never_show_credentials() {
+  for (input, shown) in [
+    ("http://user:s3cret@[::1/x", "http://[::1/x"),
+    (
+      "https://u:p@a@[bad]:99999/p?q#f",
+      "https://[bad]:99999/p?q#f",
+    ),
+    ("http:\\\\u:pw@[x/", "http:\\\\[x/"),
+    ("no scheme at all", "no scheme at all"),
+  ] {
+    let err = parse_url(input).unwrap_err();
+    assert!(
+      matches!(&err, Error::InvalidUrl { input, .. } if input == shown),
+      "{input}: {err:?}"
+    );
+  }
+}
+
+#[test]
 fn bodies_decode_by_charset() {
   assert_eq!(decode("héllo".as_bytes(), None), "héllo");
   assert_eq!(decode(b"h\xe9llo", Some("ISO-8859-1")), "héllo");
@@ -84,23 +103,93 @@ fn body_limits_are_safe_integers() {
   }
 }
 
+fn sent(options: &FetchOptions) -> Vec<(String, Vec<u8>)> {
+  let headers = options.headers();
+  headers.map(|(n, v)| (n.to_owned(), v.to_vec())).collect()
+}
+
 #[test]
 fn headers_are_checked() {
   let mut options = FetchOptions::default();
   options.header("x-custom", "a value\twith tab").unwrap();
   options.header("x-latin1", "café").unwrap();
-  assert_eq!(options.headers["x-latin1"].as_bytes(), b"caf\xe9");
+  assert_eq!(
+    sent(&options)[1],
+    ("x-latin1".to_owned(), b"caf\xe9".to_vec())
+  );
   for (name, value, reason) in [
     ("bad name", "v", Invalid::HeaderName),
     ("", "v", Invalid::HeaderName),
     ("x", "line\nbreak", Invalid::HeaderValue),
     ("x", "€", Invalid::HeaderValue),
+    ("x", "nul\0", Invalid::HeaderValue),
   ] {
     let err = options.header(name, value).unwrap_err();
     assert!(
       matches!(&err, Error::InvalidArgValue { arg, reason: r, .. }
         if arg.param == Param::Header(name.into()) && *r == reason),
       "{err:?}"
+    );
+  }
+}
+
+#[test]
+fn header_values_are_trimmed_and_names_combined_as_headers_does() {
+  let mut options = FetchOptions::default();
+  options.header("X-A", " \t v \t\r\n").unwrap();
+  options.header("x-a", "w").unwrap();
+  options.header("x-b", "   ").unwrap();
+  assert_eq!(
+    sent(&options),
+    [
+      ("x-a".to_owned(), b"v, w".to_vec()),
+      ("x-b".to_owned(), Vec::new())
+    ]
+  );
+}
+
+#[test]
+fn connection_and_framing_headers_are_the_clients() {
+  let mut options = FetchOptions::default();
+  for (name, value) in [
+    ("Content-Length", "5"),
+    ("connection", "Keep-Alive"),
+    ("Host", "example.com"),
+  ] {
+    options.header(name, value).unwrap();
+  }
+  assert_eq!(
+    sent(&options),
+    [("host".to_owned(), b"example.com".to_vec())],
+    "content-length and connection: keep-alive are left off"
+  );
+  options.header("Connection", "close").unwrap();
+  assert_eq!(
+    sent(&options)[1],
+    ("connection".to_owned(), b"close".to_vec())
+  );
+  for (name, value) in [
+    ("transfer-encoding", "chunked"),
+    ("Keep-Alive", "timeout=5"),
+    ("upgrade", "websocket"),
+    ("expect", "100-continue"),
+    ("connection", "upgrade"),
+    ("connection", "close"),
+  ] {
+    let mut options = FetchOptions::default();
+    if value == "close" {
+      options.header("connection", "close").unwrap();
+    }
+    let err = options.header(name, value).unwrap_err();
+    assert!(
+      matches!(
+        &err,
+        Error::InvalidArgValue {
+          reason: Invalid::ConnectionHeader,
+          ..
+        }
+      ),
+      "{name}: {value}: {err:?}"
     );
   }
 }
