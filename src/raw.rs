@@ -124,7 +124,12 @@ unsafe extern "C" fn construct(
       let (this, argv, data) = call_info::<1>(raw_env, info)?;
       check_status!(sys::napi_get_new_target(raw_env, info, &mut new_target))?;
       let front = &*data.cast::<Front>();
-      if new_target.is_null() {
+      // Node gives no new.target outside a construct call; Deno gives `undefined`.
+      let mut kind = sys::ValueType::napi_undefined;
+      if !new_target.is_null() {
+        check_status!(sys::napi_typeof(raw_env, new_target, &mut kind))?;
+      }
+      if kind == sys::ValueType::napi_undefined {
         let this = Unknown::from_raw_unchecked(raw_env, this);
         return (front.refuse)(env, this, []);
       }
