@@ -226,6 +226,15 @@ test('values are trimmed and names differing in case combined, as Headers does',
   t.is(node['x-a'], seen['x-a'])
 })
 
+/** What mylib's refusal of header `name` looks like. */
+const refusal = (name: string) => ({
+  instanceOf: TypeError,
+  code: 'ERR_INVALID_ARG_VALUE',
+  message: new RegExp(
+    `^fetchData: The argument 'options\\.headers\\['${name}'\\]' must not be set`,
+  ),
+})
+
 test('connection and framing headers are refused or left off, as undici handles them', async (t) => {
   const cases: Array<[string, string]> = [
     ['content-length', '5'],
@@ -237,13 +246,6 @@ test('connection and framing headers are refused or left off, as undici handles 
     ['upgrade', 'websocket'],
     ['expect', '100-continue'],
   ]
-  const refusal = (name: string) => ({
-    instanceOf: TypeError,
-    code: 'ERR_INVALID_ARG_VALUE',
-    message: new RegExp(
-      `^fetchData: The argument 'options\\.headers\\['${name}'\\]' must not be set`,
-    ),
-  })
   for (const [name, value] of cases) {
     const headers = { [name]: value }
     const node = await nodeFetch(`${echo.url}/echo`, { headers })
