@@ -298,3 +298,172 @@ fn fetches_over_loopback_with_every_outcome() {
     ));
   });
 }
+
+/// A loopback server answering every request with `respond(its head, the server's own URL)`
+/// (keeping the connection open, as HTTP/1.1 does), and that URL.
+async fn serve_with(respond: fn(&str, &Url) -> Vec<u8>) -> Url {
+  let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+  let url = Url::parse(&format!("http://{}/", listener.local_addr().unwrap())).unwrap();
+  let base = url.clone();
+  tokio::spawn(async move {
+    while let Ok((mut socket, _)) = listener.accept().await {
+      let base = base.clone();
+      tokio::spawn(async move {
+        let mut head = Vec::new();
+        let mut buffer = [0u8; 4096];
+        while let Ok(n @ 1..) = socket.read(&mut buffer).await {
+          head.extend_from_slice(&buffer[..n]);
+          if head.windows(4).any(|w| w == b"\r\n\r\n") {
+            let request = String::from_utf8_lossy(&head).into_owned();
+            head.clear();
+            if socket.write_all(&respond(&request, &base)).await.is_err() {
+              return;
+            }
+          }
+        }
+      });
+    }
+  });
+  url
+}
+
+/// A 200 response whose body is the request head, lowercased.
+fn echo_head(request: &str, _: &Url) -> Vec<u8> {
+  let body = request.to_ascii_lowercase();
+  format!(
+    "HTTP/1.1 200 OK\r\ncontent-length: {}\r\n\r\n{body}",
+    body.len()
+  )
+  .into_bytes()
+}
+
+fn redirect_to(location: &str) -> Vec<u8> {
+  format!("HTTP/1.1 302 Found\r\nlocation: {location}\r\ncontent-length: 0\r\n\r\n").into_bytes()
+}
+
+fn with_credentials() -> FetchOptions {
+  let mut options = FetchOptions::default();
+  for (name, value) in [
+    ("Authorization", "Bearer secret"),
+    ("Cookie", "session=secret"),
+    ("Proxy-Authorization", "Basic c2VjcmV0"),
+    ("Host", "spoofed.example"),
+    ("X-Kept", "yes"),
+  ] {
+    options.header(name, value).unwrap();
+  }
+  options
+}
+
+#[test]
+fn redirects_keep_credentials_within_their_origin_and_never_send_a_referer() {
+  runtime().block_on(async {
+    static ECHO: std::sync::OnceLock<Url> = std::sync::OnceLock::new();
+    let echo = serve_with(echo_head).await;
+    ECHO.set(echo.clone()).unwrap();
+    // Another port: another origin.
+    let hop = serve_with(|request, base| match request.starts_with("GET /same ") {
+      true => redirect_to("/echo"),
+      false if request.starts_with("GET /echo ") => echo_head(request, base),
+      false => redirect_to(ECHO.get().unwrap().as_str()),
+    })
+    .await;
+    let seen = fetch(hop.join("/away?secret=q").unwrap(), with_credentials())
+      .await
+      .unwrap();
+    for name in [
+      "authorization:",
+      "cookie:",
+      "proxy-authorization:",
+      "referer:",
+      "spoofed",
+    ] {
+      assert!(
+        !seen.contains(name),
+        "{name} reached the other origin: {seen}"
+      );
+    }
+    assert!(seen.contains("x-kept: yes"), "{seen}");
+    let host = format!("host: {}\r\n", echo.host_str().unwrap());
+    assert!(seen.contains(&host[..host.len() - 2]), "{seen}");
+
+    let seen = fetch(hop.join("/same").unwrap(), with_credentials())
+      .await
+      .unwrap();
+    for kept in [
+      "authorization: bearer secret",
+      "cookie: session=secret",
+      "host: spoofed.example",
+    ] {
+      assert!(
+        seen.contains(kept),
+        "{kept} missing within the origin: {seen}"
+      );
+    }
+    assert!(!seen.contains("referer:"), "{seen}");
+  });
+}
+
+#[test]
+fn a_location_with_credentials_or_that_does_not_parse_is_refused() {
+  runtime().block_on(async {
+    let hop = serve_with(
+      |request, base| match request.starts_with("GET /credentials ") {
+        true => redirect_to(&format!("http://user:pw@{}/", base.authority())),
+        false => redirect_to("http://user:s3cret@[::1"),
+      },
+    )
+    .await;
+    let err = fetch(hop.join("/credentials").unwrap(), FetchOptions::default())
+      .await
+      .unwrap_err();
+    assert!(
+      matches!(&err, Error::Network { code: NetworkCode::Other, reason, .. }
+        if reason.contains("credentials") && !reason.contains("pw")),
+      "{err:?}"
+    );
+    let err = fetch(hop.join("/unparsable").unwrap(), FetchOptions::default())
+      .await
+      .unwrap_err();
+    assert_eq!(
+      err,
+      Error::InvalidUrl {
+        input: "http://[::1".into(),
+        reason: "invalid IPv6 address".into(),
+        redirected_from: Some(hop.join("/unparsable").unwrap().to_string()),
+      }
+    );
+  });
+}
+
+#[test]
+fn encoded_bodies_are_decoded_and_bounded() {
+  runtime().block_on(async {
+    let server = serve_with(|_, _| {
+      use std::io::Write;
+      let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+      gz.write_all(&vec![b'a'; 1 << 20]).unwrap();
+      let body = gz.finish().unwrap();
+      let mut response = format!(
+        "HTTP/1.1 200 OK\r\ncontent-encoding: X-GZIP\r\ncontent-length: {}\r\n\r\n",
+        body.len()
+      )
+      .into_bytes();
+      response.extend(body);
+      response
+    })
+    .await;
+    let body = fetch(server.clone(), FetchOptions::default())
+      .await
+      .unwrap();
+    assert_eq!(body.len(), 1 << 20);
+    let small = FetchOptions {
+      max_bytes: 1000,
+      ..FetchOptions::default()
+    };
+    assert!(matches!(
+      fetch(server, small).await,
+      Err(Error::BodyTooLarge { limit: 1000, .. })
+    ));
+  });
+}
