@@ -155,8 +155,12 @@ typedef struct mylib_fetch_options {
    */
   uint64_t max_bytes;
   /**
-   * `headers_len` request headers (NULL when 0). `User-Agent: mylib/<version>` is sent unless
-   * you set one.
+   * `headers_len` request headers (NULL when 0), read as Node's `fetch` reads them: values
+   * trimmed, names that differ only in case combined with `, `, `content-length` and
+   * `connection: keep-alive` left off, `transfer-encoding`, `keep-alive`, `upgrade` and
+   * `expect` refused (`MYLIB_ERR_INVALID_ARG_VALUE`). `User-Agent: mylib/<version>` is sent
+   * unless you set one. `Authorization`, `Cookie`, `Proxy-Authorization` and `Host` do not
+   * follow a redirect to another origin.
    */
   const struct mylib_header *headers;
   size_t headers_len;
@@ -302,9 +306,10 @@ enum mylib_status mylib_fetch_options_init(struct mylib_fetch_options *options, 
  * text, to `*out_body` (yours to free with `mylib_string_free`).
  *
  * The body is decoded as Node's `fetch` decodes it: gzip, brotli or deflate, then the
- * `Content-Type` charset (UTF-8 by default). Redirects are followed (up to 20, http and https
- * only); TLS certificates are verified against Mozilla's roots, `NODE_EXTRA_CA_CERTS` and
- * `options->ca`. `options` may be NULL for the defaults.
+ * `Content-Type` charset (UTF-8 by default). Redirects are followed as Node's `fetch` follows
+ * them (up to 20, http and https only, never a `Referer`); TLS certificates are verified
+ * against Mozilla's roots, `NODE_EXTRA_CA_CERTS` and `options->ca` (a trusted self-signed
+ * certificate included). `options` may be NULL for the defaults.
  *
  * Failures: `MYLIB_ERR_INVALID_URL`, `MYLIB_ERR_INVALID_URL_SCHEME`, `MYLIB_ERR_HTTP_STATUS`
  * (a status outside 200..=299), `MYLIB_ETIMEDOUT`, `MYLIB_ERR_BODY_TOO_LARGE`,

@@ -32,8 +32,12 @@ pub struct mylib_fetch_options {
   /// A limit on the decoded body, in bytes: a longer one fails with `MYLIB_ERR_BODY_TOO_LARGE`
   /// as soon as it is seen. Default 33554432 (32 MiB).
   pub max_bytes: u64,
-  /// `headers_len` request headers (NULL when 0). `User-Agent: mylib/<version>` is sent unless
-  /// you set one.
+  /// `headers_len` request headers (NULL when 0), read as Node's `fetch` reads them: values
+  /// trimmed, names that differ only in case combined with `, `, `content-length` and
+  /// `connection: keep-alive` left off, `transfer-encoding`, `keep-alive`, `upgrade` and
+  /// `expect` refused (`MYLIB_ERR_INVALID_ARG_VALUE`). `User-Agent: mylib/<version>` is sent
+  /// unless you set one. `Authorization`, `Cookie`, `Proxy-Authorization` and `Host` do not
+  /// follow a redirect to another origin.
   pub headers: *const mylib_header,
   pub headers_len: usize,
   /// `ca_len` PEM texts of extra certificates to trust, besides Mozilla's roots and the file
@@ -210,9 +214,10 @@ unsafe fn get(url: *const c_char, options: *const mylib_fetch_options) -> Result
 /// text, to `*out_body` (yours to free with `mylib_string_free`).
 ///
 /// The body is decoded as Node's `fetch` decodes it: gzip, brotli or deflate, then the
-/// `Content-Type` charset (UTF-8 by default). Redirects are followed (up to 20, http and https
-/// only); TLS certificates are verified against Mozilla's roots, `NODE_EXTRA_CA_CERTS` and
-/// `options->ca`. `options` may be NULL for the defaults.
+/// `Content-Type` charset (UTF-8 by default). Redirects are followed as Node's `fetch` follows
+/// them (up to 20, http and https only, never a `Referer`); TLS certificates are verified
+/// against Mozilla's roots, `NODE_EXTRA_CA_CERTS` and `options->ca` (a trusted self-signed
+/// certificate included). `options` may be NULL for the defaults.
 ///
 /// Failures: `MYLIB_ERR_INVALID_URL`, `MYLIB_ERR_INVALID_URL_SCHEME`, `MYLIB_ERR_HTTP_STATUS`
 /// (a status outside 200..=299), `MYLIB_ETIMEDOUT`, `MYLIB_ERR_BODY_TOO_LARGE`,

@@ -64,7 +64,10 @@ async def fetch_data(
     Args:
         url: an ``http:`` or ``https:`` URL.
         timeout: a bound on the whole request, body included, in seconds; ``None`` for none.
-        headers: request headers (``User-Agent: mylib/<version>`` unless given).
+        headers: request headers (``User-Agent: mylib/<version>`` unless given), read as
+            Node's ``fetch`` reads them: values trimmed, connection headers such as
+            ``transfer-encoding`` refused, and ``Authorization``, ``Cookie``,
+            ``Proxy-Authorization`` and ``Host`` not sent to another origin on a redirect.
         max_bytes: a limit on the decoded body, in bytes.
         ca: extra PEM certificates to trust: one str, or a sequence of them.
 
