@@ -118,8 +118,10 @@ export declare function createUser(id: number, name: string, email: string): Use
 export declare function fetchData(url: string, options?: FetchOptions): Promise<string>
 
 /**
- * Options for `fetchData`. Every field is optional and validated: a wrong type is a
- * `TypeError` (`ERR_INVALID_ARG_TYPE`), a bad value an `ERR_INVALID_ARG_VALUE` or
+ * Options for `fetchData`, as read from the caller's object: each property once, in this
+ * order (a getter runs once; one that throws rejects with its exception), `undefined` being
+ * absent. Every field is then validated as the core reads it: a wrong type is a `TypeError`
+ * (`ERR_INVALID_ARG_TYPE`, `null` included), a bad value an `ERR_INVALID_ARG_VALUE` or
  * `ERR_OUT_OF_RANGE`, and either arrives as a rejection.
  */
 export interface FetchOptions {
@@ -130,11 +132,11 @@ export interface FetchOptions {
    */
   timeoutMs?: number
   /**
-   * Aborts the request: the promise rejects with an `AbortError` (`ABORT_ERR`) whose `cause`
-   * is `signal.reason`, and the connection is dropped. An already-aborted signal sends nothing.
-   * Your own listeners and `onabort` on the signal are left alone.
+   * A limit on the decoded body in bytes, an integer in 0..=Number.MAX_SAFE_INTEGER. A larger
+   * body, announced or streamed, rejects with `ERR_BODY_TOO_LARGE` as soon as it is seen.
+   * @default 33554432 (32 MiB)
    */
-  signal?: AbortSignal
+  maxBytes?: number
   /**
    * Request headers, as `fetch` takes them: a record, a `Headers`, a `Map` or an array of
    * `[name, value]` pairs. Values are trimmed and names that differ only in case combined, as
@@ -146,16 +148,16 @@ export interface FetchOptions {
    */
   headers?: Record<string, string> | Headers | Map<string, string> | Array<[string, string]>
   /**
-   * A limit on the decoded body in bytes, an integer in 0..=Number.MAX_SAFE_INTEGER. A larger
-   * body, announced or streamed, rejects with `ERR_BODY_TOO_LARGE` as soon as it is seen.
-   * @default 33554432 (32 MiB)
-   */
-  maxBytes?: number
-  /**
    * Extra PEM certificates to trust for this call, besides Mozilla's roots and
    * `NODE_EXTRA_CA_CERTS`.
    */
-  ca?: string | Array<string>
+  ca?: string | string[]
+  /**
+   * Aborts the request: the promise rejects with an `AbortError` (`ABORT_ERR`) whose `cause`
+   * is `signal.reason`, and the connection is dropped. An already-aborted signal sends nothing.
+   * Your own listeners and `onabort` on the signal are left alone.
+   */
+  signal?: AbortSignal
 }
 
 /**

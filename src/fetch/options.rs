@@ -2,6 +2,7 @@
 
 use mylib_core::fetch::{parse_url, FetchOptions as CoreOptions, Url};
 use mylib_core::{Argument, Error as CoreError, Expected, Func, Invalid, Param, Received};
+use napi::bindgen_prelude::FromNapiValue;
 use napi::{Env, JsValue, Unknown, ValueType};
 
 use crate::arg;
@@ -11,21 +12,23 @@ fn arg(param: Param) -> Argument {
   Argument::new(Func::FetchData, param)
 }
 
-/// Options for `fetchData`. Every field is optional and validated: a wrong type is a
-/// `TypeError` (`ERR_INVALID_ARG_TYPE`), a bad value an `ERR_INVALID_ARG_VALUE` or
+/// Options for `fetchData`, as read from the caller's object: each property once, in this
+/// order (a getter runs once; one that throws rejects with its exception), `undefined` being
+/// absent. Every field is then validated as the core reads it: a wrong type is a `TypeError`
+/// (`ERR_INVALID_ARG_TYPE`, `null` included), a bad value an `ERR_INVALID_ARG_VALUE` or
 /// `ERR_OUT_OF_RANGE`, and either arrives as a rejection.
 #[napi(object, object_to_js = false)]
-#[derive(Debug, Default)]
-pub struct FetchOptions {
+pub struct FetchOptions<'env> {
   /// A bound on the whole request, body included, in milliseconds: an integer in
   /// 1..=4294967295. When it passes, the promise rejects with `ETIMEDOUT`.
   /// @default 30000
-  pub timeout_ms: Option<u32>,
-  /// Aborts the request: the promise rejects with an `AbortError` (`ABORT_ERR`) whose `cause`
-  /// is `signal.reason`, and the connection is dropped. An already-aborted signal sends nothing.
-  /// Your own listeners and `onabort` on the signal are left alone.
-  #[napi(ts_type = "AbortSignal")]
-  pub signal: Option<()>,
+  #[napi(ts_type = "number")]
+  pub timeout_ms: Option<Unknown<'env>>,
+  /// A limit on the decoded body in bytes, an integer in 0..=Number.MAX_SAFE_INTEGER. A larger
+  /// body, announced or streamed, rejects with `ERR_BODY_TOO_LARGE` as soon as it is seen.
+  /// @default 33554432 (32 MiB)
+  #[napi(ts_type = "number")]
+  pub max_bytes: Option<Unknown<'env>>,
   /// Request headers, as `fetch` takes them: a record, a `Headers`, a `Map` or an array of
   /// `[name, value]` pairs. Values are trimmed and names that differ only in case combined, as
   /// `Headers` does (`User-Agent: mylib/<version>` unless you set one). `content-length` and
@@ -36,14 +39,16 @@ pub struct FetchOptions {
   #[napi(
     ts_type = "Record<string, string> | Headers | Map<string, string> | Array<[string, string]>"
   )]
-  pub headers: Option<std::collections::HashMap<String, String>>,
-  /// A limit on the decoded body in bytes, an integer in 0..=Number.MAX_SAFE_INTEGER. A larger
-  /// body, announced or streamed, rejects with `ERR_BODY_TOO_LARGE` as soon as it is seen.
-  /// @default 33554432 (32 MiB)
-  pub max_bytes: Option<f64>,
+  pub headers: Option<Unknown<'env>>,
   /// Extra PEM certificates to trust for this call, besides Mozilla's roots and
   /// `NODE_EXTRA_CA_CERTS`.
-  pub ca: Option<napi::Either<String, Vec<String>>>,
+  #[napi(ts_type = "string | string[]")]
+  pub ca: Option<Unknown<'env>>,
+  /// Aborts the request: the promise rejects with an `AbortError` (`ABORT_ERR`) whose `cause`
+  /// is `signal.reason`, and the connection is dropped. An already-aborted signal sends nothing.
+  /// Your own listeners and `onabort` on the signal are left alone.
+  #[napi(ts_type = "AbortSignal")]
+  pub signal: Option<Unknown<'env>>,
 }
 
 /// Reads `url` and `options` into the core's request, plus the `AbortSignal` if one was given.
@@ -64,19 +69,22 @@ pub fn read<'env>(
       options,
     ));
   }
-  if let Some(ms) = present(env, options, "timeoutMs")? {
+  // SAFETY: `options` is a live object of this environment.
+  let given = unsafe { FetchOptions::from_napi_value(env.raw(), options.raw()) }
+    .map_err(|err| arg::failure(env, err.status.into(), "reading the options"))?;
+  if let Some(ms) = given.timeout_ms {
     request.timeout_ms(arg::expect_number(arg(Param::Timeout), &ms)?)?;
   }
-  if let Some(bytes) = present(env, options, "maxBytes")? {
+  if let Some(bytes) = given.max_bytes {
     request.max_bytes_f64(arg::expect_number(arg(Param::MaxBytes), &bytes)?)?;
   }
-  if let Some(headers) = present(env, options, "headers")? {
+  if let Some(headers) = given.headers {
     read_headers(env, &headers, &mut request)?;
   }
-  if let Some(ca) = present(env, options, "ca")? {
+  if let Some(ca) = given.ca {
     read_ca(env, &ca, &mut request)?;
   }
-  let signal = match present(env, options, "signal")? {
+  let signal = match given.signal {
     Some(signal) if arg::is_instance_of_global(env, &signal, "AbortSignal")? => Some(signal),
     Some(other) => {
       return Err(arg::type_error(
@@ -88,16 +96,6 @@ pub fn read<'env>(
     None => None,
   };
   Ok((url, request, signal))
-}
-
-/// An option's value, or `None` when it is `undefined` (absent).
-fn present<'env>(
-  env: &'env Env,
-  options: &Unknown<'env>,
-  name: &str,
-) -> Result<Option<Unknown<'env>>> {
-  let value = arg::property(env, options, name)?;
-  Ok((arg::type_of(&value)? != ValueType::Undefined).then_some(value))
 }
 
 fn read_headers(env: &Env, headers: &Unknown, request: &mut CoreOptions) -> Result<()> {
