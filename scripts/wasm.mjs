@@ -7,7 +7,8 @@
 //   node scripts/wasm.mjs test           `npm run test:wasm`: builds, then runs
 //                                        runtimes/conformance.mjs against the packed mylib-wasm
 //                                        in a consumer project with this Node, by import and by
-//                                        require, and the browser test (scripts/wasm-browser.mjs)
+//                                        require, and the browser test (scripts/wasm-browser.mjs:
+//                                        "wasm-browser: skipped (<reason>)" without Chromium)
 //
 // wasm-bindgen-cli is installed once (cargo install, the version of wasm-bindgen in Cargo.lock)
 // into the tools folder, MYLIB_TOOLS_DIR (default `.tools/`); wasm-opt comes from the npm package
@@ -245,6 +246,28 @@ async function test() {
   console.log(`${small ? 'ok' : 'not ok'} - ${WASM_FILE} is ${gzip} bytes gzipped (< 150 KB)`)
   const consumer = layOutConsumer(join(TARGET, 'wasm-consumer'))
   for (const load of ['import', 'require']) conformance(consumer, load)
+  await browser()
+}
+
+/** The page in headless Chromium (scripts/wasm-browser.mjs); a skip when none is installed. */
+async function browser() {
+  const { runPage } = await import('./wasm-browser.mjs')
+  let outcome
+  try {
+    outcome = await runPage()
+  } catch (error) {
+    if (!(error instanceof Missing)) throw error
+    console.log(`wasm-browser: skipped (${error.message})`)
+    return
+  }
+  const { version, report, png } = outcome
+  mkdirSync(join(TARGET, 'wasm-browser'), { recursive: true })
+  writeFileSync(join(TARGET, 'wasm-browser', 'screenshot.png'), png)
+  for (const { name, error } of report.results) {
+    counts[error ? 'failed' : 'passed']++
+    console.log(`${error ? 'not ok' : 'ok'} - ${version}: ${name}`)
+    if (error) console.log(`  # ${error}`)
+  }
 }
 
 const isMain = process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]
