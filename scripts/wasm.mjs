@@ -77,7 +77,22 @@ function ensureTarget() {
   }
 }
 
-/** mylib's index.d.ts, less what only the native loader has: the declarations of mylib-wasm. */
+/** The default export of the ES module mylib-wasm: what `import mylib from 'mylib'` gives for the
+ * CommonJS mylib, every export as a property. */
+const DEFAULT_EXPORT = `
+/** Every export, as the default import: \`import mylib from 'mylib-wasm'\`. */
+declare const mylib: {
+  Calculator: typeof Calculator
+  createUser: typeof createUser
+  fetchData: typeof fetchData
+  greet: typeof greet
+  sum: typeof sum
+}
+export default mylib
+`
+
+/** mylib's index.d.ts, less what only the native loader has, plus the default export: the
+ * declarations of mylib-wasm. */
 export function wasmTypes() {
   const native = readFileSync(join(ROOT, 'index.d.ts'), 'utf8')
   const marker = /\/\*\*(?:(?!\*\/)[\s\S])*\*\/\nexport declare const __napiBindingTarget[^\n]*\n\n/
@@ -94,6 +109,7 @@ export function wasmTypes() {
       caDoc,
       "$1$2   *\n   * mylib-wasm: the host's `fetch` takes no certificates, so a `ca` of the right type\n   * rejects with a `TypeError` (`ERR_FEATURE_UNAVAILABLE_ON_PLATFORM`).\n$3",
     )
+    .concat(DEFAULT_EXPORT)
 }
 
 function packageJson() {
