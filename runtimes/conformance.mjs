@@ -621,10 +621,11 @@ await check('fetchData: ECONNREFUSED, ECONNRESET, ERR_NETWORK', async () => {
     code: 'ECONNRESET',
     message: /^fetchData: GET .*\/reset failed \(ECONNRESET\): /,
   })
+  const { code } = documented('fetch-garbage-response')
   await rejects(() => fetchData(`${tcpBase}/garbage`), {
     type: 'Error',
-    code: 'ERR_NETWORK',
-    message: /^fetchData: GET .*\/garbage failed \(ERR_NETWORK\): /,
+    code,
+    message: new RegExp(`^fetchData: GET .*/garbage failed \\(${code}\\): `),
   })
 })
 
@@ -632,10 +633,11 @@ await check('fetchData: ENOTFOUND, resolved without any network traffic', async 
   // A 64-character label is longer than DNS allows: the system resolver refuses it before it
   // would send a query, so this lookup fails on the machine itself.
   const host = `${'a'.repeat(64)}.invalid`
+  const { code, says } = documented('fetch-unresolvable-host')
   await rejects(() => fetchData(`http://${host}/`), {
     type: 'Error',
-    code: 'ENOTFOUND',
-    message: new RegExp(`^fetchData: GET http://${host}/ failed \\(ENOTFOUND\\): .*getaddrinfo`),
+    code,
+    message: new RegExp(`^fetchData: GET http://${host}/ failed \\(${code}\\): .*${says}`),
   })
 })
 

@@ -49,6 +49,36 @@ export const DIFFERENCES = [
     why: "Both reject with a `TypeError` `ERR_INVALID_URL` whose `input` is the URL and whose message starts `fetchData: Invalid URL 'not a url': `; the reason after it differs. The native addon parses with the Rust `url` crate, which says why; mylib-wasm uses the host's WHATWG parser (`URL`), which accepts and serialises the same URLs but gives no reason: the `url` crate's IDNA tables would more than double the .wasm (62 KB to 144 KB gzipped).",
   },
   {
+    id: 'fetch-garbage-response',
+    call: '`fetchData` of a server that answers with bytes that are not HTTP and closes',
+    expected: {
+      node: { code: 'ERR_NETWORK' },
+      bun: { code: 'ERR_NETWORK' },
+      deno: { code: 'ERR_NETWORK' },
+    },
+    wasm: {
+      node: { code: 'ERR_NETWORK' },
+      bun: { code: 'ECONNRESET' },
+      deno: { code: 'ERR_NETWORK' },
+    },
+    why: "mylib-wasm's requests are the host's `fetch`, and its error is all mylib-wasm learns of a failure. Bun's `fetch` reports a response that is not HTTP, followed by the server closing the connection, as the connection closing (`ECONNRESET`); Node's and Deno's report the parse error (`ERR_NETWORK`), as the native addon does everywhere.",
+  },
+  {
+    id: 'fetch-unresolvable-host',
+    call: '`fetchData` of a host name that cannot resolve (`<64 × a>.invalid`), on Deno run with `--allow-net=127.0.0.1`',
+    expected: {
+      node: { code: 'ENOTFOUND', says: 'getaddrinfo' },
+      bun: { code: 'ENOTFOUND', says: 'getaddrinfo' },
+      deno: { code: 'ENOTFOUND', says: 'getaddrinfo' },
+    },
+    wasm: {
+      node: { code: 'ENOTFOUND', says: 'getaddrinfo' },
+      bun: { code: 'ENOTFOUND', says: 'getaddrinfo' },
+      deno: { code: 'ERR_NETWORK', says: 'Requires net access' },
+    },
+    why: "The native addon is native code, outside Deno's permission checks: it resolves and connects wherever it is asked. mylib-wasm's requests are Deno's own `fetch`, which `--allow-net` governs: a host the flag does not allow is refused before any lookup, with `ERR_NETWORK` and Deno's message (\"Requires net access to …\").",
+  },
+  {
     id: 'fetch-connections',
     call: '5 sequential `fetchData` calls to one loopback server',
     expected: {

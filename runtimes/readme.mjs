@@ -49,6 +49,11 @@ function describeExpectation(expected) {
       : 'refused with `ERR_INVALID_ARG_TYPE` (`Received type object`)'
   }
   if ('reason' in expected) return `the reason is \`${expected.reason}\``
+  if ('says' in expected) {
+    const says = expected.says ? `, its message saying \`${expected.says}\`` : ''
+    return `\`${expected.code}\`${says}`
+  }
+  if ('code' in expected) return `\`${expected.code}\``
   if ('connections' in expected) {
     return `${expected.connections} connection${expected.connections === 1 ? '' : 's'}`
   }

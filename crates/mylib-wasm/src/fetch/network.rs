@@ -27,7 +27,12 @@ pub fn error(url: &str, err: &JsValue) -> Error {
   let message = text(source, "message")
     .or_else(|| text(err, "message"))
     .unwrap_or_else(|| "the request failed".into());
-  if message == "redirect count exceeded" {
+  // Node's cause message, Bun's code, Deno's message.
+  let lower = message.to_ascii_lowercase();
+  if message == "redirect count exceeded"
+    || code.as_deref() == Some("TooManyRedirects")
+    || lower.contains("maximum number of redirects")
+  {
     return CoreError::TooManyRedirects {
       url: url.to_owned(),
       max: MAX_REDIRECTS,
@@ -40,7 +45,7 @@ pub fn error(url: &str, err: &JsValue) -> Error {
     Some("ECONNRESET" | "UND_ERR_SOCKET" | "EPIPE" | "ConnectionClosed") => {
       NetworkCode::ConnectionReset
     }
-    _ => by_message(&message),
+    _ => by_message(&lower),
   };
   CoreError::Network {
     code,
@@ -50,9 +55,8 @@ pub fn error(url: &str, err: &JsValue) -> Error {
   .into()
 }
 
-/// Deno's messages carry the OS error's words.
-fn by_message(message: &str) -> NetworkCode {
-  let lower = message.to_ascii_lowercase();
+/// Deno's messages carry the OS error's words (`lower`: the message in lower case).
+fn by_message(lower: &str) -> NetworkCode {
   if lower.contains("connection refused") {
     NetworkCode::ConnectionRefused
   } else if lower.contains("dns error") || lower.contains("failed to lookup address") {
