@@ -28,11 +28,12 @@ function differencesOf(engine, pkg = 'mylib') {
 export function describeRow(row) {
   if (row.status === 'skipped') return `skipped (${row.reason})`
   if (!row.parts) return `FAIL (${row.reason})`
+  const label = (p) => (p.name === 'npm' ? `\`npm:${row.package ?? 'mylib'}\`` : LOADS[p.name])
   const counts = row.parts.map((p) => {
     const total = p.passed + p.failed
-    if (p.loadFailure) return `${LOADS[p.name]}: cannot load mylib: ${p.loadFailure}`
-    if (!p.ok && p.failed === 0) return `${LOADS[p.name]}: exited ${p.exit} after ${total} checks`
-    return `${LOADS[p.name]} ${p.passed}/${total}`
+    if (p.loadFailure) return `${label(p)}: cannot load ${row.package ?? 'mylib'}: ${p.loadFailure}`
+    if (!p.ok && p.failed === 0) return `${label(p)}: exited ${p.exit} after ${total} checks`
+    return `${label(p)} ${p.passed}/${total}`
   })
   const differs = differencesOf(row.engine, row.package).map((id) => `\`${id}\``)
   const notes = differs.length ? `; documented differences: ${differs.join(', ')}` : ''

@@ -72,12 +72,13 @@ async function devtools(port) {
   }
 }
 
-/** Runs the page in Chromium; resolves to { version, report, png }. */
-export async function runPage({ width = 1000, height = 1500 } = {}) {
+/** Runs the page in Chromium (with its benchmark when `benchMs` is given); resolves to
+ * { version, report, png }. */
+export async function runPage({ width = 1000, height = 1500, benchMs = 0 } = {}) {
   const { binary, version } = findChromium()
   let deliver
   const reported = new Promise((resolve) => (deliver = resolve))
-  const servers = await startServers({ onReport: deliver })
+  const servers = await startServers({ onReport: deliver, benchMs })
   const port = await freePort()
   const profile = mkdtempSync(join(tmpdir(), 'mylib-chromium-'))
   const chromium = spawn(

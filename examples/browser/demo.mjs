@@ -51,10 +51,12 @@ for (const { name: check, error } of results) {
 }
 const failed = results.filter((result) => result.error).length
 $('summary').textContent = `${results.length - failed} passed, ${failed} failed`
+// The benchmark of the sync exports, when the server asks for it (`npm run bench:wasm`).
+const bench = config.bench ? await (await import('./bench.mjs')).runBench(config.bench) : null
 if (config.report) {
   await fetch('./report', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ userAgent: navigator.userAgent, results }),
+    body: JSON.stringify({ userAgent: navigator.userAgent, results, bench }),
   })
 }

@@ -1,5 +1,6 @@
 // Serves the browser demo on 127.0.0.1: the page (this folder), the mylib-wasm package
-// (crates/mylib-wasm/pkg, built by `npm run build:wasm`) at /mylib-wasm/, and, on a second port
+// (crates/mylib-wasm/pkg, built by `npm run build:wasm`) at /mylib-wasm/, the benchmarks' plain JS
+// contenders (bench/reference.mjs) at /bench/reference.mjs, and, on a second port
 // (another origin), the HTTP endpoints the page fetches, with CORS headers.
 //
 //   npm run build:wasm && node examples/browser/server.mjs [port]
@@ -14,6 +15,8 @@ import { fileURLToPath } from 'node:url'
 
 const HERE = dirname(fileURLToPath(import.meta.url))
 const PKG = join(HERE, '..', '..', 'crates', 'mylib-wasm', 'pkg')
+/** The plain JS contenders of the benchmarks, for the page's (bench.mjs). */
+const REFERENCE = join(HERE, '..', '..', 'bench', 'reference.mjs')
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
   '.mjs': 'text/javascript; charset=utf-8',
@@ -68,12 +71,12 @@ function api(req, res) {
 }
 
 /** The page, its script, the package, the page's configuration and the report endpoint. */
-function page(apiOrigin, onReport) {
+function page(apiOrigin, onReport, benchMs) {
   return async (req, res) => {
     const path = new URL(req.url, 'http://x').pathname
     if (path === '/config.json') {
       res.writeHead(200, { 'content-type': TYPES['.json'] })
-      return res.end(JSON.stringify({ api: apiOrigin, report: Boolean(onReport) }))
+      return res.end(JSON.stringify({ api: apiOrigin, report: Boolean(onReport), bench: benchMs }))
     }
     if (path === '/report' && req.method === 'POST' && onReport) {
       const chunks = []
@@ -81,10 +84,15 @@ function page(apiOrigin, onReport) {
       res.writeHead(204).end()
       return onReport(JSON.parse(Buffer.concat(chunks).toString('utf8')))
     }
-    const file = path.startsWith('/mylib-wasm/')
-      ? join(PKG, normalize(path.slice('/mylib-wasm/'.length)))
-      : join(HERE, normalize(path === '/' ? 'index.html' : path.slice(1)))
-    if (!file.startsWith(PKG) && !file.startsWith(HERE)) return res.writeHead(403).end()
+    const file =
+      path === '/bench/reference.mjs'
+        ? REFERENCE
+        : path.startsWith('/mylib-wasm/')
+          ? join(PKG, normalize(path.slice('/mylib-wasm/'.length)))
+          : join(HERE, normalize(path === '/' ? 'index.html' : path.slice(1)))
+    if (file !== REFERENCE && !file.startsWith(PKG) && !file.startsWith(HERE)) {
+      return res.writeHead(403).end()
+    }
     try {
       const body = await readFile(file)
       res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' })
@@ -95,12 +103,14 @@ function page(apiOrigin, onReport) {
   }
 }
 
-/** Starts both servers on 127.0.0.1; `onReport` receives the page's results when given. */
-export async function startServers({ port = 0, onReport } = {}) {
+/** Starts both servers on 127.0.0.1; `onReport` receives the page's results when given; with
+ * `benchMs`, the page also times the sync exports (examples/browser/bench.mjs) for that long per
+ * contender and case. */
+export async function startServers({ port = 0, onReport, benchMs = 0 } = {}) {
   const apiServer = createServer(api).listen(0, '127.0.0.1')
   await once(apiServer, 'listening')
   const apiOrigin = `http://127.0.0.1:${apiServer.address().port}`
-  const pageServer = createServer(page(apiOrigin, onReport)).listen(port, '127.0.0.1')
+  const pageServer = createServer(page(apiOrigin, onReport, benchMs)).listen(port, '127.0.0.1')
   await once(pageServer, 'listening')
   return {
     url: `http://127.0.0.1:${pageServer.address().port}/`,
