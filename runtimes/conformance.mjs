@@ -486,6 +486,7 @@ const routes = {
     res.end('ok')
   },
   '/user-agent': (req, res) => res.end(req.headers['user-agent'] ?? ''),
+  '/echo-header': (req, res) => res.end(req.headers['x-mylib'] ?? ''),
   '/redirect': (_req, res) => res.writeHead(302, { location: '/utf8' }).end(),
   '/loop': (_req, res) => res.writeHead(302, { location: '/loop' }).end(),
   '/slow': (_req, res) => setTimeout(() => res.end('late'), 300),
@@ -598,6 +599,37 @@ await check('fetchData: ERR_BODY_TOO_LARGE, announced or streamed', async () => 
       message: /exceeds the limit of 33554432 bytes$/,
     })
   }
+})
+
+await check('fetchData: headers sent, maxBytes, signal with its reason as cause', async () => {
+  is(await fetchData(`${base}/echo-header`, { headers: { 'x-mylib': 'yes' } }), 'yes', 'header')
+  await rejects(() => fetchData(`${base}/utf8`, { maxBytes: 5 }), {
+    type: 'Error',
+    code: 'ERR_BODY_TOO_LARGE',
+    message: `fetchData: GET ${base}/utf8: the response body exceeds the limit of 5 bytes`,
+  })
+  const controller = new AbortController()
+  const reason = new Error('stop')
+  const pending = fetchData(`${base}/hang`, { signal: controller.signal })
+  setTimeout(() => controller.abort(reason), 50)
+  const expected = {
+    type: 'Error',
+    code: 'ABORT_ERR',
+    name: 'AbortError',
+    message: 'fetchData: The operation was aborted',
+  }
+  is((await rejects(() => pending, expected)).cause, reason, 'cause')
+  const already = AbortSignal.abort(reason)
+  is((await rejects(() => fetchData(`${base}/utf8`, { signal: already }), expected)).cause, reason)
+})
+
+await check('fetchData: the ca option', async () => {
+  const { type, code, message } = documented('fetch-ca')
+  await rejects(() => fetchData(`${base}/utf8`, { ca: 'no certificate here' }), {
+    type,
+    code,
+    message: new RegExp(message),
+  })
 })
 
 await check('fetchData: ERR_TOO_MANY_REDIRECTS', async () => {

@@ -79,6 +79,38 @@ export const DIFFERENCES = [
     why: "The native addon is native code, outside Deno's permission checks: it resolves and connects wherever it is asked. mylib-wasm's requests are Deno's own `fetch`, which `--allow-net` governs: a host the flag does not allow is refused before any lookup, with `ERR_NETWORK` and Deno's message (\"Requires net access to …\").",
   },
   {
+    id: 'fetch-ca',
+    call: "`fetchData(url, { ca: 'no certificate here' })`",
+    expected: {
+      node: failure(
+        'TypeError',
+        'ERR_INVALID_ARG_VALUE',
+        "^fetchData: The argument 'options\\.ca' must hold PEM certificates",
+      ),
+      bun: failure(
+        'TypeError',
+        'ERR_INVALID_ARG_VALUE',
+        "^fetchData: The argument 'options\\.ca' must hold PEM certificates",
+      ),
+      deno: failure(
+        'TypeError',
+        'ERR_INVALID_ARG_VALUE',
+        "^fetchData: The argument 'options\\.ca' must hold PEM certificates",
+      ),
+    },
+    wasm: Object.fromEntries(
+      ['node', 'bun', 'deno', 'chromium'].map((runtime) => [
+        runtime,
+        failure(
+          'TypeError',
+          'ERR_FEATURE_UNAVAILABLE_ON_PLATFORM',
+          '^fetchData: The "options\\.ca" option is unavailable on this platform: ',
+        ),
+      ]),
+    ),
+    why: "The native addon trusts the PEM certificates of `ca` for the call (and refuses a `ca` without any). A host's `fetch`, which mylib-wasm's requests are, takes no certificates: in a browser the platform's store decides, and Node's, Deno's and Bun's `fetch` have no per-request CA. So mylib-wasm checks the option's type as the addon does, then rejects any `ca` with a `TypeError` of its own code, never ignoring it.",
+  },
+  {
     id: 'fetch-connections',
     call: '5 sequential `fetchData` calls to one loopback server',
     expected: {
@@ -94,6 +126,11 @@ export const DIFFERENCES = [
     why: "mylib-wasm's requests are the host's `fetch`, with the host's connection pool. Node's (undici) opens a second connection for the second request of a run of sequential ones and reuses the two after that, as Node's own `fetch` does: the server sees 2 client ports where the addon's single pool shows 1.",
   },
 ]
+
+/** An expected error: its class, `code` and a pattern of its message. */
+function failure(type, code, message) {
+  return { type, code, message }
+}
 
 /** The documented expectation of difference `id` on runtime `name` (`node`, `bun`, `deno`,
  * `chromium`) for package `pkg` (`mylib`, or `mylib-wasm`: its own expectations where it has

@@ -54,6 +54,7 @@ function describeExpectation(expected) {
     const says = expected.says ? `, its message saying \`${expected.says}\`` : ''
     return `\`${expected.code}\`${says}`
   }
+  if ('type' in expected) return `a \`${expected.type}\` \`${expected.code}\``
   if ('code' in expected) return `\`${expected.code}\``
   if ('connections' in expected) {
     return `${expected.connections} connection${expected.connections === 1 ? '' : 's'}`
