@@ -610,7 +610,7 @@ await check('fetchData: headers sent, maxBytes, signal with its reason as cause'
   })
   const controller = new AbortController()
   const reason = new Error('stop')
-  const pending = fetchData(`${base}/hang`, { signal: controller.signal })
+  const hanging = fetchData(`${base}/hang`, { signal: controller.signal })
   setTimeout(() => controller.abort(reason), 50)
   const expected = {
     type: 'Error',
@@ -618,7 +618,7 @@ await check('fetchData: headers sent, maxBytes, signal with its reason as cause'
     name: 'AbortError',
     message: 'fetchData: The operation was aborted',
   }
-  is((await rejects(() => pending, expected)).cause, reason, 'cause')
+  is((await rejects(() => hanging, expected)).cause, reason, 'cause')
   const already = AbortSignal.abort(reason)
   is((await rejects(() => fetchData(`${base}/utf8`, { signal: already }), expected)).cause, reason)
 })
