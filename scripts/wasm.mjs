@@ -149,7 +149,6 @@ function packageJson() {
       'index.d.ts',
       'README.md',
     ],
-    sideEffects: ['./node.mjs', './browser.mjs'],
     engines: { node: '>=20.19.0' },
   }
 }
