@@ -87,7 +87,7 @@ function noBinaryError(loaderError) {
   } else {
     lines.push(
       `${name} ships binaries for ${supported.join(', ')}; there is no package ${expected}.`,
-      `To fix it: use one of those platforms, or build ${name} from source (see its README).`,
+      `To fix it: install ${name}-wasm@${version}, the same API compiled to WebAssembly, which runs on every platform (\`npm install ${name}-wasm\`, then \`require('${name}-wasm')\` or \`import … from '${name}-wasm'\`); or use one of those platforms, or build ${name} from source (see its README).`,
     )
   }
   const errors = []

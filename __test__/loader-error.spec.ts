@@ -79,7 +79,7 @@ test('an unsupported platform: the platforms there are binaries for, and buildin
   )
   t.is(
     lines[2],
-    'To fix it: use one of those platforms, or build mylib from source (see its README).',
+    `To fix it: install mylib-wasm@${PKG.version}, the same API compiled to WebAssembly, which runs on every platform (\`npm install mylib-wasm\`, then \`require('mylib-wasm')\` or \`import … from 'mylib-wasm'\`); or use one of those platforms, or build mylib from source (see its README).`,
   )
   t.true(seen.errors!.some((message) => message.includes('mylib-linux-riscv64-gnu')))
 })

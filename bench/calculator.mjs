@@ -1,29 +1,7 @@
 // Calculator: `add` in a loop and the `value` getter, vs a JS class doing the same validation,
 // and vs the raw Node-API floor for a method call.
 import { compare, ratioTarget } from './harness.mjs'
-
-class JsCalculator {
-  #value = 0
-  constructor(initial = 0) {
-    this.#value = initial
-  }
-  get value() {
-    return this.#value
-  }
-  add(n) {
-    if (typeof n !== 'number') throw new TypeError('n must be a number')
-    const result = this.#value + n
-    if (!Number.isFinite(n) || !Number.isFinite(result)) throw new RangeError('out of range')
-    this.#value = result
-    return result
-  }
-}
-
-/** Adding 1 and then -1 keeps every contender's value (and answer) bounded and equal. */
-function flip(calc) {
-  calc.add(1)
-  return calc.add(-1)
-}
+import { JsCalculator, flip } from './reference.mjs'
 
 export default async function calculatorBench(addon) {
   const mylib = new addon.Calculator(0)

@@ -1,12 +1,8 @@
 // sum: number[] and Int32Array at 10, 1,000 and 1,000,000 elements, vs reduce and a for loop.
 import { compare, ratioTarget } from './harness.mjs'
+import { forLoop } from './reference.mjs'
 
 const reduce = (values) => values.reduce((total, v) => total + v, 0)
-const forLoop = (values) => {
-  let total = 0
-  for (let i = 0; i < values.length; i++) total += values[i]
-  return total
-}
 
 /** The speed targets: a short and a long number[], and a long Int32Array. */
 function targetFor(kind, size) {

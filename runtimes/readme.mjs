@@ -6,18 +6,21 @@ import { dirname, join } from 'node:path'
 import process from 'node:process'
 import { fileURLToPath } from 'node:url'
 
-import { DIFFERENCES } from './differences.mjs'
+import { DIFFERENCES, expectedOn } from './differences.mjs'
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)))
 const README = join(ROOT, 'README.md')
 const BEGIN = '<!-- runtimes:begin'
 const END = '<!-- runtimes:end -->'
-const ENGINE_NAMES = { node: 'Node.js', bun: 'Bun', deno: 'Deno' }
+const ENGINE_NAMES = { node: 'Node.js', bun: 'Bun', deno: 'Deno', chromium: 'Chromium' }
 const LOADS = { require: '`require`', import: '`import`', npm: '`npm:mylib`', ava: 'ava' }
 
-/** The documented differences a runtime shows: those where it is expected to differ from Node. */
-function differencesOf(engine) {
-  const same = (d) => JSON.stringify(d.expected[engine]) === JSON.stringify(d.expected.node)
+/** The documented differences a runtime shows with a package: those where it is expected to
+ * differ from mylib on Node. */
+function differencesOf(engine, pkg = 'mylib') {
+  const same = (d) =>
+    JSON.stringify(expectedOn(d.id, engine, pkg)) ===
+    JSON.stringify(expectedOn(d.id, 'node', 'mylib'))
   return DIFFERENCES.filter((d) => !same(d)).map((d) => d.id)
 }
 
@@ -25,13 +28,14 @@ function differencesOf(engine) {
 export function describeRow(row) {
   if (row.status === 'skipped') return `skipped (${row.reason})`
   if (!row.parts) return `FAIL (${row.reason})`
+  const label = (p) => (p.name === 'npm' ? `\`npm:${row.package ?? 'mylib'}\`` : LOADS[p.name])
   const counts = row.parts.map((p) => {
     const total = p.passed + p.failed
-    if (p.loadFailure) return `${LOADS[p.name]}: cannot load mylib: ${p.loadFailure}`
-    if (!p.ok && p.failed === 0) return `${LOADS[p.name]}: exited ${p.exit} after ${total} checks`
-    return `${LOADS[p.name]} ${p.passed}/${total}`
+    if (p.loadFailure) return `${label(p)}: cannot load ${row.package ?? 'mylib'}: ${p.loadFailure}`
+    if (!p.ok && p.failed === 0) return `${label(p)}: exited ${p.exit} after ${total} checks`
+    return `${label(p)} ${p.passed}/${total}`
   })
-  const differs = differencesOf(row.engine).map((id) => `\`${id}\``)
+  const differs = differencesOf(row.engine, row.package).map((id) => `\`${id}\``)
   const notes = differs.length ? `; documented differences: ${differs.join(', ')}` : ''
   return `${row.status === 'pass' ? 'pass' : 'FAIL'} (${counts.join(', ')})${notes}`
 }
@@ -40,20 +44,36 @@ function describeExpectation(expected) {
   if ('engineMaxStringLength' in expected) {
     return `the engine's own limit (\`buffer.constants.MAX_STRING_LENGTH\`) is ${expected.engineMaxStringLength}`
   }
+  if ('accepted' in expected) {
+    return expected.accepted
+      ? 'summed'
+      : 'refused with `ERR_INVALID_ARG_TYPE` (`Received type object`)'
+  }
+  if ('reason' in expected) return `the reason is \`${expected.reason}\``
+  if ('says' in expected) {
+    const says = expected.says ? `, its message saying \`${expected.says}\`` : ''
+    return `\`${expected.code}\`${says}`
+  }
+  if ('type' in expected) return `a \`${expected.type}\` \`${expected.code}\``
+  if ('code' in expected) return `\`${expected.code}\``
+  if ('connections' in expected) {
+    return `${expected.connections} connection${expected.connections === 1 ? '' : 's'}`
+  }
   return `\`${JSON.stringify(expected)}\``
 }
 
 /** The generated section, without its markers. */
 export function renderSection(lastRun) {
   const lines = [
-    `mylib ${lastRun.mylib} (linux-x64-gnu), installed from its packed tarball and loaded by name as a user would. Every Node.js runs the whole ava suite and [\`runtimes/conformance.mjs\`](runtimes/conformance.mjs) (every export and every error code above, \`fetchData\` against loopback servers) by \`require\` and by \`import\`; Bun runs the conformance script by \`require\` and \`import\`, Deno by \`require\`, \`import\` and \`npm:mylib\`. The figures are passed/total checks.`,
+    `mylib ${lastRun.mylib} (linux-x64-gnu) and mylib-wasm, each installed from its packed tarball and loaded by name as a user would. Every Node.js runs the whole ava suite (mylib) and [\`runtimes/conformance.mjs\`](runtimes/conformance.mjs) (every export and every error code above, \`fetchData\` against loopback servers) by \`require\` and by \`import\`; Bun runs the conformance script by \`require\` and \`import\`, Deno by \`require\`, \`import\` and \`npm:<package>\`. The same script runs against mylib-wasm on each (\`--package=mylib-wasm\`). The figures are passed/total checks.`,
     '',
-    '| Runtime | Version | Result |',
-    '| --- | --- | --- |',
+    '| Runtime | Version | Package | Result |',
+    '| --- | --- | --- | --- |',
   ]
   for (const row of lastRun.rows) {
     const name = row.system ? `${row.name} (this machine's \`node\`)` : row.name
-    lines.push(`| ${name} | ${row.version} | ${describeRow(row).replaceAll('|', '\\|')} |`)
+    const result = describeRow(row).replaceAll('|', '\\|')
+    lines.push(`| ${name} | ${row.version} | \`${row.package ?? 'mylib'}\` | ${result} |`)
   }
   for (const problem of lastRun.engineProblems ?? []) lines.push('', `**engines.node:** ${problem}`)
   lines.push(
@@ -62,9 +82,16 @@ export function renderSection(lastRun) {
   )
   for (const difference of DIFFERENCES) {
     const groups = new Map()
-    for (const [engine, expected] of Object.entries(difference.expected)) {
+    const expectations = [
+      ...Object.entries(difference.expected).map(([engine, e]) => [ENGINE_NAMES[engine], e]),
+      ...Object.entries(difference.wasm ?? {}).map(([engine, e]) => [
+        `${ENGINE_NAMES[engine]} (mylib-wasm)`,
+        e,
+      ]),
+    ]
+    for (const [who, expected] of expectations) {
       const text = describeExpectation(expected)
-      groups.set(text, [...(groups.get(text) ?? []), ENGINE_NAMES[engine]])
+      groups.set(text, [...(groups.get(text) ?? []), who])
     }
     lines.push('', `- **\`${difference.id}\`**: ${difference.call}.`)
     for (const [text, engines] of groups) lines.push(`  - ${engines.join(', ')}: ${text}.`)

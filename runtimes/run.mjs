@@ -9,6 +9,9 @@
 // 3. On every Node: the whole ava suite with that `node`, then conformance.mjs loading mylib by
 //    `require` and by `import`. On Bun: conformance.mjs by `require` and `import`. On Deno: by
 //    `require`, `import` and `npm:mylib`.
+//    Then the same for mylib-wasm, the WebAssembly package (built by `npm run build:wasm` when
+//    crates/mylib-wasm/pkg is missing): conformance.mjs --package=mylib-wasm by every loading
+//    mode of each runtime, a row of its own in the table.
 // 4. Checks that `engines.node` admits exactly the Node majors tested, writes
 //    `.runtimes/last-run.json`, regenerates the README's compatibility section from it, and ends
 //    with "runtimes: N passed, N failed" (exit 1 on any failure).
@@ -19,6 +22,12 @@ import { dirname, join } from 'node:path'
 import process from 'node:process'
 import { fileURLToPath } from 'node:url'
 
+import {
+  built as wasmBuilt,
+  build as buildWasm,
+  pack as packWasm,
+  unpackInto,
+} from '../scripts/wasm.mjs'
 import { describeRow, updateReadme } from './readme.mjs'
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)))
@@ -181,7 +190,14 @@ async function layOutConsumer() {
     join(modules, 'mylib-linux-x64-gnu', 'package.json'),
   )
   copyFileSync(join(ROOT, ADDON), join(modules, 'mylib-linux-x64-gnu', ADDON))
-  const manifest = { private: true, type: 'module', dependencies: { mylib: '0.1.0' } }
+  // mylib-wasm, packed as `npm publish` would.
+  if (!wasmBuilt()) buildWasm()
+  unpackInto(packWasm(CONSUMER), modules, 'mylib-wasm')
+  const manifest = {
+    private: true,
+    type: 'module',
+    dependencies: { mylib: '0.1.0', 'mylib-wasm': '0.1.0' },
+  }
   writeFileSync(join(CONSUMER, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`)
   for (const file of ['conformance.mjs', 'differences.mjs']) {
     copyFileSync(join(ROOT, 'runtimes', file), join(CONSUMER, file))
@@ -210,10 +226,10 @@ function part(name, { code, output }, log) {
   }
 }
 
-async function testRuntime(runtime, binary) {
+async function testRuntime(runtime, binary, pkg) {
   const parts = []
   const env = { PATH: `${dirname(binary)}:${process.env.PATH}` }
-  if (runtime.engine === 'node') {
+  if (runtime.engine === 'node' && pkg === 'mylib') {
     const log = join(LOGS, `${runtime.id}-ava.log`)
     const ava = await run(binary, [join(ROOT, 'node_modules/ava/entrypoints/cli.mjs'), '--tap'], {
       env,
@@ -223,8 +239,8 @@ async function testRuntime(runtime, binary) {
   }
   const { loads, args } = CONFORMANCE[runtime.engine]
   for (const load of loads) {
-    const log = join(LOGS, `${runtime.id}-${load}.log`)
-    const result = await run(binary, [...args, 'conformance.mjs', load], {
+    const log = join(LOGS, `${runtime.id}-${pkg}-${load}.log`)
+    const result = await run(binary, [...args, 'conformance.mjs', load, `--package=${pkg}`], {
       cwd: CONSUMER,
       env,
       log,
@@ -259,7 +275,9 @@ function checkEngines(rows) {
   } catch (error) {
     return [...problems, error.message]
   }
-  const tested = rows.filter((row) => row.engine === 'node' && row.status !== 'skipped')
+  const tested = rows.filter(
+    (row) => row.engine === 'node' && row.status !== 'skipped' && row.package === 'mylib',
+  )
   for (const row of tested) {
     const [major, minor, patch] = row.version.split('.').map(Number)
     const admitted = alternatives.some(
@@ -276,6 +294,19 @@ function checkEngines(rows) {
   return problems
 }
 
+/** Prints a row's result, with the failures of each part that failed. */
+function report(row) {
+  console.log(`${row.id} ${row.package}: ${describeRow(row)}`)
+  for (const p of row.parts ?? []) {
+    if (p.ok) continue
+    const failures = readFileSync(p.log, 'utf8').match(/^not ok .*(\n {2}#.*| {4}.*)*/gm) ?? []
+    const shown = failures.length
+      ? failures.join('\n')
+      : readFileSync(p.log, 'utf8').split('\n').slice(-25).join('\n')
+    console.log(`  ${p.name} (exit ${p.exit}, log ${p.log}):\n${shown.replace(/^/gm, '    ')}`)
+  }
+}
+
 async function main() {
   mkdirSync(LOGS, { recursive: true })
   if (!existsSync(join(ROOT, ADDON))) {
@@ -289,38 +320,35 @@ async function main() {
   await layOutConsumer()
 
   const rows = []
-  for (const runtime of RUNTIMES) {
-    const row = {
-      id: runtime.id,
-      engine: runtime.engine,
-      name: runtime.name,
-      system: Boolean(runtime.system),
-    }
-    rows.push(row)
-    const installed = await install(runtime)
-    if (installed.skipped) {
-      Object.assign(row, {
-        status: 'skipped',
-        reason: installed.skipped,
-        version: runtime.spec.split('@').at(-1),
-      })
-    } else {
-      try {
-        row.version = await versionOf(installed.binary)
-        row.parts = await testRuntime(runtime, installed.binary)
-        row.status = row.parts.every((p) => p.ok) ? 'pass' : 'fail'
-      } catch (error) {
-        Object.assign(row, { status: 'fail', reason: error.message, version: row.version ?? '?' })
+  const installs = new Map()
+  for (const pkg of ['mylib', 'mylib-wasm']) {
+    for (const runtime of RUNTIMES) {
+      const row = {
+        id: runtime.id,
+        engine: runtime.engine,
+        name: runtime.name,
+        system: Boolean(runtime.system),
+        package: pkg,
       }
-    }
-    console.log(`${runtime.id}: ${describeRow(row)}`)
-    for (const p of row.parts ?? []) {
-      if (p.ok) continue
-      const failures = readFileSync(p.log, 'utf8').match(/^not ok .*(\n {2}#.*| {4}.*)*/gm) ?? []
-      const shown = failures.length
-        ? failures.join('\n')
-        : readFileSync(p.log, 'utf8').split('\n').slice(-25).join('\n')
-      console.log(`  ${p.name} (exit ${p.exit}, log ${p.log}):\n${shown.replace(/^/gm, '    ')}`)
+      rows.push(row)
+      if (!installs.has(runtime.id)) installs.set(runtime.id, await install(runtime))
+      const installed = installs.get(runtime.id)
+      if (installed.skipped) {
+        Object.assign(row, {
+          status: 'skipped',
+          reason: installed.skipped,
+          version: runtime.spec.split('@').at(-1),
+        })
+      } else {
+        try {
+          row.version = await versionOf(installed.binary)
+          row.parts = await testRuntime(runtime, installed.binary, pkg)
+          row.status = row.parts.every((p) => p.ok) ? 'pass' : 'fail'
+        } catch (error) {
+          Object.assign(row, { status: 'fail', reason: error.message, version: row.version ?? '?' })
+        }
+      }
+      report(row)
     }
   }
 
@@ -345,7 +373,7 @@ async function main() {
     if (row.status === 'fail' && !row.parts) failed += 1
   }
   for (const row of rows.filter((r) => r.status === 'skipped')) {
-    console.log(`skipped runtime: ${row.id} (${row.reason})`)
+    console.log(`skipped runtime: ${row.id} ${row.package} (${row.reason})`)
   }
   console.log(`runtimes: ${passed} passed, ${failed} failed`)
   return failed === 0 && rows[0].status === 'pass'

@@ -12,6 +12,9 @@
 //    export; a TypeScript consumer compiles with `tsc --strict` under nodenext and bundler, and a
 //    file of misuses fails with exactly the expected errors; with `--omit=optional`, loading
 //    mylib fails with the error that says what to do.
+// 4. The same for mylib-wasm (crates/mylib-wasm/pkg, built by `npm run build:wasm` if missing):
+//    published with `npm publish`, installed into a fresh project, used by `require`, named and
+//    default `import`, and by TypeScript consumers under `tsc --strict`.
 //
 // Every npm command after the tools install runs with a temporary userconfig and cache and the
 // local registry (~/.npmrc is never read or written). Verdaccio is stopped by its PID on every exit
@@ -27,6 +30,7 @@ import { fileURLToPath } from 'node:url'
 import { parseTriple } from '@napi-rs/cli'
 
 import { freePort } from './common.mjs'
+import { PKG as WASM_PKG, build as buildWasm, built as wasmBuilt } from './wasm.mjs'
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)))
 const TOOLS = process.env.MYLIB_TOOLS_DIR || join(ROOT, '.tools')
@@ -195,15 +199,16 @@ function stage(work) {
   return { dir, platforms }
 }
 
-/** A fresh consumer project with mylib installed from the registry by `npm install` + `args`. */
-function consumer(work, name, env, args = []) {
+/** A fresh consumer project with `pkg` (mylib unless said) installed from the registry by
+ * `npm install` + `args`. */
+function consumer(work, name, env, args = [], pkg = 'mylib') {
   const dir = join(work, name)
   mkdirSync(dir)
   writeFileSync(
     join(dir, 'package.json'),
     `${JSON.stringify({ name, private: true, type: 'module' }, null, 2)}\n`,
   )
-  run('npm', ['install', 'mylib', '--registry', env.npm_config_registry, ...args], {
+  run('npm', ['install', pkg, '--registry', env.npm_config_registry, ...args], {
     cwd: dir,
     env,
   })
@@ -318,6 +323,43 @@ function expectedByLine(source) {
   return expected
 }
 
+/** A consumer source of mylib, made to use mylib-wasm (which has no `__napiBindingTarget`). */
+function forWasm(source) {
+  return source
+    .replaceAll("from 'mylib'", "from 'mylib-wasm'")
+    .replaceAll("require('mylib')", "require('mylib-wasm')")
+    .replaceAll('exercise(mylib)', 'exercise(mylib, { wasm: true })')
+    .replaceAll('exercise(named)', 'exercise(named, { wasm: true })')
+    .replaceAll(')).then(', '), { wasm: true }).then(')
+    .replaceAll(', __napiBindingTarget', '')
+}
+
+/** `tsc --strict` on `dir`'s use.ts (must compile) and misuse.ts (exactly the marked errors),
+ * under nodenext and bundler resolution. */
+async function typeChecks(dir, pkg) {
+  for (const resolution of ['nodenext', 'bundler']) {
+    await check(
+      `tsc --strict compiles a consumer of every export of ${pkg} (${resolution})`,
+      () => {
+        tsc(dir, resolution, ['use.ts'])
+      },
+    )
+    await check(
+      `tsc --strict rejects each misuse of ${pkg} with the expected error (${resolution})`,
+      () => {
+        let output = ''
+        try {
+          tsc(dir, resolution, ['misuse.ts'])
+        } catch (error) {
+          output = `${error.stdout}${error.stderr}`
+        }
+        assertEqual(errorsByLine(output, 'misuse.ts'), expectedByLine(MISUSE_TS), output)
+        return `${Object.keys(expectedByLine(MISUSE_TS)).length} errors`
+      },
+    )
+  }
+}
+
 async function main() {
   const work = mkdtempSync(join(tmpdir(), 'mylib-install-'))
   let verdaccio = null
@@ -353,6 +395,29 @@ async function main() {
       return platforms.join(', ')
     })
 
+    await check('mylib-wasm is published with npm publish', () => {
+      if (!wasmBuilt()) buildWasm()
+      run('npm', ['publish'], { cwd: WASM_PKG, env })
+      const files = packed(WASM_PKG, env)
+      const expected = [
+        'README.md',
+        'api.mjs',
+        'browser.mjs',
+        'index.d.ts',
+        'mylib_wasm.js',
+        'mylib_wasm_bg.wasm',
+        'node.mjs',
+        'package.json',
+      ]
+      assertEqual(
+        files.filter((file) => !file.startsWith('snippets/')),
+        expected,
+        'mylib-wasm files',
+      )
+      if (!files.some((file) => file.startsWith('snippets/'))) throw new Error('no snippets/')
+      return `${files.length} files`
+    })
+
     await check('npm pack lists only the intended files', () => {
       const entry = [
         'LICENSE',
@@ -382,7 +447,7 @@ async function main() {
       const names = listing.map((entry) => entry.name).toSorted()
       assertEqual(
         names,
-        [PKG.name, ...platforms.map((p) => `${PKG.name}-${p}`)].toSorted(),
+        [PKG.name, 'mylib-wasm', ...platforms.map((p) => `${PKG.name}-${p}`)].toSorted(),
         'names',
       )
       const view = JSON.parse(run('npm', ['view', `${PKG.name}@${PKG.version}`, '--json'], { env }))
@@ -411,24 +476,28 @@ async function main() {
 
     writeFileSync(join(dir, 'use.ts'), USE_TS)
     writeFileSync(join(dir, 'misuse.ts'), MISUSE_TS)
-    for (const resolution of ['nodenext', 'bundler']) {
-      await check(`tsc --strict compiles a consumer of every export (${resolution})`, () => {
-        tsc(dir, resolution, ['use.ts'])
-      })
-      await check(
-        `tsc --strict rejects each misuse with the expected error (${resolution})`,
-        () => {
-          let output = ''
-          try {
-            tsc(dir, resolution, ['misuse.ts'])
-          } catch (error) {
-            output = `${error.stdout}${error.stderr}`
-          }
-          assertEqual(errorsByLine(output, 'misuse.ts'), expectedByLine(MISUSE_TS), output)
-          return `${Object.keys(expectedByLine(MISUSE_TS)).length} errors`
-        },
-      )
-    }
+    await typeChecks(dir, 'mylib')
+
+    const wasmDir = consumer(work, 'consumer-wasm', env, [], 'mylib-wasm')
+    cpSync(join(ROOT, 'scripts', 'exercise.cjs'), join(wasmDir, 'exercise.cjs'))
+    writeFileSync(join(wasmDir, 'use.cjs'), forWasm(CJS))
+    writeFileSync(join(wasmDir, 'use.mjs'), forWasm(ESM))
+    writeFileSync(join(wasmDir, 'use.ts'), forWasm(USE_TS))
+    writeFileSync(join(wasmDir, 'misuse.ts'), forWasm(MISUSE_TS))
+    await check('npm install mylib-wasm installs it alone, from the local registry', () => {
+      assertEqual(readdir(join(wasmDir, 'node_modules')), ['mylib-wasm'], 'node_modules')
+      const lock = JSON.parse(readFileSync(join(wasmDir, 'package-lock.json'), 'utf8'))
+      const resolved = lock.packages['node_modules/mylib-wasm'].resolved
+      if (!resolved.startsWith(registry)) throw new Error(`mylib-wasm resolved from ${resolved}`)
+      return resolved
+    })
+    await check("require('mylib-wasm') runs every export", () =>
+      run('node', ['use.cjs'], { cwd: wasmDir }).trim(),
+    )
+    await check("import { … } from 'mylib-wasm' and its default import run every export", () =>
+      run('node', ['use.mjs'], { cwd: wasmDir }).trim(),
+    )
+    await typeChecks(wasmDir, 'mylib-wasm')
 
     const bare = consumer(work, 'consumer-omit-optional', env, ['--omit=optional'])
     await check('with --omit=optional, loading mylib says what is missing and what to do', () => {

@@ -335,6 +335,40 @@ pub enum Error {
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
+  /// [`Error::InvalidUrl`] for an input that did not parse, without what looks like its user
+  /// name and password (everything from the scheme's `:` to the last `@` before the path), so
+  /// no message shows them.
+  pub fn invalid_url(input: &str, reason: String, redirected_from: Option<String>) -> Error {
+    Error::InvalidUrl {
+      input: without_userinfo(input),
+      reason,
+      redirected_from,
+    }
+  }
+}
+
+/// `input` without what looks like a URL's user info (see [`Error::invalid_url`]).
+fn without_userinfo(input: &str) -> String {
+  let Some(colon) = input.find(':') else {
+    return input.to_owned();
+  };
+  let after_scheme = &input[colon + 1..];
+  let authority_start = after_scheme.len() - after_scheme.trim_start_matches(['/', '\\']).len();
+  let authority = &after_scheme[authority_start..];
+  let authority_end = authority
+    .find(['/', '\\', '?', '#'])
+    .unwrap_or(authority.len());
+  match authority[..authority_end].rfind('@') {
+    Some(at) => format!(
+      "{}{}",
+      &input[..colon + 1 + authority_start],
+      &authority[at + 1..]
+    ),
+    None => input.to_owned(),
+  }
+}
+
+impl Error {
   /// The stable code every binding reports for this error.
   pub fn code(&self) -> &'static str {
     match self {

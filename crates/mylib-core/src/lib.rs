@@ -9,6 +9,8 @@ pub mod error;
 #[cfg(feature = "fetch")]
 pub mod fetch;
 pub mod greet;
+pub mod headers;
+pub mod mime;
 pub mod number;
 pub mod sum;
 pub mod user;

@@ -12,10 +12,11 @@ mod tls;
 
 use std::time::Duration;
 
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use reqwest::header::{HeaderMap, HeaderValue};
 pub use reqwest::Url;
 
 use crate::error::{Argument, Error, Func, Invalid, Param, Received, Result};
+use crate::headers::RequestHeaders;
 use crate::number::{self, MAX_SAFE_INTEGER};
 pub use client::{MAX_IN_FLIGHT_PER_ORIGIN, POOL_IDLE_TIMEOUT};
 pub use decode::text as decode;
@@ -33,8 +34,8 @@ pub struct FetchOptions {
   pub timeout: Option<Duration>,
   /// A limit on the decoded body, in bytes.
   pub max_bytes: u64,
-  /// Request headers by lowercase name, values of the same name combined as `Headers` does.
-  headers: Vec<(HeaderName, HeaderValue)>,
+  /// Request headers, by [`RequestHeaders`]'s rules.
+  headers: RequestHeaders,
   ca: Vec<String>,
 }
 
@@ -43,60 +44,17 @@ impl Default for FetchOptions {
     FetchOptions {
       timeout: Some(DEFAULT_TIMEOUT),
       max_bytes: DEFAULT_MAX_BYTES,
-      headers: Vec::new(),
+      headers: RequestHeaders::default(),
       ca: Vec::new(),
     }
   }
 }
 
 impl FetchOptions {
-  /// Adds a request header as `Headers.append` does: the value trimmed of HTTP whitespace, a
-  /// valid HTTP field name, a value that is a ByteString as `fetch` requires (every character
-  /// U+0000..=U+00FF, sent as that byte) without NUL, CR or LF, appended with `, ` to a value
-  /// of the same name in any case. A `User-Agent` replaces the default one.
-  ///
-  /// The headers that frame the message or control the connection are the client's, as in
-  /// undici: `content-length` (a GET has no body) and `connection: keep-alive` (the default)
-  /// are left off the wire; `connection: close` is sent and honoured; `transfer-encoding`,
-  /// `keep-alive`, `upgrade`, `expect` and any other `connection` are
-  /// [`Invalid::ConnectionHeader`]. So no caller's header can desynchronise a pooled connection.
+  /// Adds a request header by [`RequestHeaders::append`]'s rules (`fetch`'s and undici's).
+  /// A `User-Agent` replaces the default one.
   pub fn header(&mut self, name: &str, value: &str) -> Result<()> {
-    let arg = || Argument::new(Func::FetchData, Param::Header(name.to_owned()));
-    let refuse =
-      |invalid: Invalid| Error::arg_value(arg(), invalid, Received::String(value.to_owned()));
-    let header_name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
-      Error::arg_value(
-        arg(),
-        Invalid::HeaderName,
-        Received::String(name.to_owned()),
-      )
-    })?;
-    let trimmed = value.trim_matches(|c| matches!(c, '\t' | '\n' | '\r' | ' '));
-    let latin1: Option<Vec<u8>> = trimmed.chars().map(|c| u8::try_from(c).ok()).collect();
-    let mut bytes = latin1
-      .filter(|bytes| HeaderValue::from_bytes(bytes).is_ok())
-      .ok_or_else(|| refuse(Invalid::HeaderValue))?;
-    let existing = self.headers.iter().position(|(n, _)| *n == header_name);
-    if let Some(at) = existing {
-      bytes = [self.headers[at].1.as_bytes(), b", ", &bytes].concat();
-    }
-    match header_name.as_str() {
-      "content-length" => return Ok(()),
-      "transfer-encoding" | "keep-alive" | "upgrade" | "expect" => {
-        return Err(refuse(Invalid::ConnectionHeader))
-      }
-      "connection" if bytes.eq_ignore_ascii_case(b"keep-alive") => return Ok(()),
-      "connection" if !bytes.eq_ignore_ascii_case(b"close") => {
-        return Err(refuse(Invalid::ConnectionHeader))
-      }
-      _ => {}
-    }
-    let header_value = HeaderValue::from_bytes(&bytes).map_err(|_| refuse(Invalid::HeaderValue))?;
-    match existing {
-      Some(at) => self.headers[at].1 = header_value,
-      None => self.headers.push((header_name, header_value)),
-    }
-    Ok(())
+    self.headers.append(name, value)
   }
 
   /// The request headers, each name once.
@@ -163,35 +121,9 @@ fn check_pem(arg: Argument, pem: &str) -> Result<()> {
 
 /// Parses and checks a URL: WHATWG parsing, http and https only.
 pub fn parse_url(input: &str) -> Result<Url> {
-  let url = Url::parse(input).map_err(|err| Error::InvalidUrl {
-    input: without_userinfo(input),
-    reason: err.to_string(),
-    redirected_from: None,
-  })?;
+  let url = Url::parse(input).map_err(|err| Error::invalid_url(input, err.to_string(), None))?;
   check_scheme(&url, None)?;
   Ok(url)
-}
-
-/// An input that did not parse as a URL, without what looks like its user name and password
-/// (everything from the scheme's `:` to the last `@` before the path), so no message shows them.
-fn without_userinfo(input: &str) -> String {
-  let Some(colon) = input.find(':') else {
-    return input.to_owned();
-  };
-  let after_scheme = &input[colon + 1..];
-  let authority_start = after_scheme.len() - after_scheme.trim_start_matches(['/', '\\']).len();
-  let authority = &after_scheme[authority_start..];
-  let authority_end = authority
-    .find(['/', '\\', '?', '#'])
-    .unwrap_or(authority.len());
-  match authority[..authority_end].rfind('@') {
-    Some(at) => format!(
-      "{}{}",
-      &input[..colon + 1 + authority_start],
-      &authority[at + 1..]
-    ),
-    None => input.to_owned(),
-  }
 }
 
 /// Refuses any scheme but http and https (for the URL given and for every redirect).
@@ -227,7 +159,11 @@ async fn get(url: &Url, options: FetchOptions) -> Result<String> {
   let network = |err: reqwest::Error| client::network_error(url, &err);
   let _slot = client::slot(url).await;
   let client = client::client_for(&options.ca)?;
-  let mut headers: HeaderMap = options.headers.into_iter().collect();
+  let mut headers: HeaderMap = options
+    .headers
+    .iter()
+    .map(|(name, value)| (name.clone(), value.clone()))
+    .collect();
   let mut current = url.clone();
   let mut redirects = 0;
   let mut response = loop {
@@ -258,7 +194,7 @@ async fn get(url: &Url, options: FetchOptions) -> Result<String> {
       .iter()
       .map(HeaderValue::as_bytes)
   };
-  let charset = decode::charset(values(reqwest::header::CONTENT_TYPE));
+  let charset = crate::mime::charset(values(reqwest::header::CONTENT_TYPE));
   let codings = decode::codings(values(reqwest::header::CONTENT_ENCODING));
   let limit = options.max_bytes;
   let too_large = || Error::BodyTooLarge {

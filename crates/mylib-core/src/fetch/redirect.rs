@@ -5,7 +5,7 @@
 use reqwest::header::{HeaderMap, AUTHORIZATION, COOKIE, HOST, LOCATION, PROXY_AUTHORIZATION};
 use reqwest::{Response, StatusCode, Url};
 
-use super::{check_scheme, display_url, without_userinfo};
+use super::{check_scheme, display_url};
 use crate::error::{Error, NetworkCode, Result};
 
 /// Redirects followed before giving up, as Node's `fetch` does.
@@ -32,11 +32,9 @@ pub fn next(
   };
   // A header value's bytes are Latin-1 characters to the URL parser, as in `fetch`.
   let location: String = location.as_bytes().iter().map(|&b| char::from(b)).collect();
-  let target = current.join(&location).map_err(|err| Error::InvalidUrl {
-    input: without_userinfo(&location),
-    reason: err.to_string(),
-    redirected_from: Some(display_url(current)),
-  })?;
+  let target = current
+    .join(&location)
+    .map_err(|err| Error::invalid_url(&location, err.to_string(), Some(display_url(current))))?;
   check_scheme(&target, Some(current))?;
   if !target.username().is_empty() || target.password().is_some() {
     return Err(Error::Network {
