@@ -497,6 +497,8 @@ const routes = {
     res.writeHead(302, { location: `${otherOrigin.replace('//', '//user:pw@')}/headers` }).end(),
   '/x-gzip-twice': (_req, res) =>
     res.writeHead(200, { 'content-encoding': 'X-GZIP, gzip' }).end(gzipSync(gzipSync('twice'))),
+  '/x-gzip': (_req, res) =>
+    res.writeHead(200, { 'content-encoding': 'x-gzip' }).end(gzipSync('x-gzip')),
   '/raw-deflate': (_req, res) =>
     res.writeHead(200, { 'content-encoding': 'deflate' }).end(deflateRawSync('raw')),
   '/loop': (_req, res) => res.writeHead(302, { location: '/loop' }).end(),
@@ -748,17 +750,31 @@ await check('fetchData: credentials stay with their origin, no Referer, ever', a
     [undefined, undefined, undefined, undefined, 'kept'],
     'headers seen by the other origin',
   )
-  // A network error, as in Node's fetch; the reason is the client's own words.
-  const refused = await rejects(() => fetchData(`${base}/to-credentials`), {
-    type: 'Error',
-    code: 'ERR_NETWORK',
-  })
-  if (refused.message.includes('pw@')) fail(`the credentials are shown: ${refused.message}`)
+  // A network error, as in Node's fetch (see `fetch-redirect-credentials`); the reason is the
+  // client's own words.
+  if (documented('fetch-redirect-credentials').refused) {
+    const refused = await rejects(() => fetchData(`${base}/to-credentials`), {
+      type: 'Error',
+      code: 'ERR_NETWORK',
+    })
+    if (refused.message.includes('pw@')) fail(`the credentials are shown: ${refused.message}`)
+  } else {
+    // Followed: still without the caller's own credentials.
+    const followed = JSON.parse(await fetchData(`${base}/to-credentials`, { headers }))
+    if (followed.authorization === headers.authorization) fail('the Authorization was sent on')
+    is(followed.cookie, undefined, 'cookie after a redirect with credentials')
+  }
 })
 
-await check('fetchData: Content-Encoding lists, x-gzip and raw deflate undone', async () => {
-  is(await fetchData(`${base}/x-gzip-twice`), 'twice', 'X-GZIP, gzip')
-  is(await fetchData(`${base}/raw-deflate`), 'raw', 'raw deflate')
+await check('fetchData: Content-Encoding lists, x-gzip and raw deflate', async () => {
+  // Decoded (`true`), or handed over still encoded (see `fetch-content-codings`).
+  const expected = documented('fetch-content-codings')
+  const bodies = await Promise.all(
+    ['/x-gzip-twice', '/x-gzip', '/raw-deflate'].map((path) => fetchData(`${base}${path}`)),
+  )
+  is(bodies[0] === 'twice', expected.list, 'X-GZIP, gzip decoded')
+  is(bodies[1] === 'x-gzip', expected.xGzip, 'x-gzip decoded')
+  is(bodies[2] === 'raw', expected.rawDeflate, 'raw deflate decoded')
 })
 
 await check('fetchData: ERR_INVALID_URL with its input, ERR_INVALID_URL_SCHEME', async () => {

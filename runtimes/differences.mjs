@@ -125,6 +125,36 @@ export const DIFFERENCES = [
     },
     why: "mylib-wasm's requests are the host's `fetch`, with the host's connection pool. Node's (undici) opens a second connection for the second request of a run of sequential ones and reuses the two after that, as Node's own `fetch` does: the server sees 2 client ports where the addon's single pool shows 1.",
   },
+  {
+    id: 'fetch-content-codings',
+    call: '`fetchData` of bodies sent with `Content-Encoding: X-GZIP, gzip`, `x-gzip` and a raw `deflate` stream',
+    expected: {
+      node: { list: true, xGzip: true, rawDeflate: true },
+      bun: { list: true, xGzip: true, rawDeflate: true },
+      deno: { list: true, xGzip: true, rawDeflate: true },
+    },
+    wasm: {
+      node: { list: true, xGzip: true, rawDeflate: true },
+      bun: { list: false, xGzip: true, rawDeflate: true },
+      deno: { list: false, xGzip: false, rawDeflate: false },
+    },
+    why: "The addon undoes `Content-Encoding` itself, as Node's `fetch` does (`true`: the text comes back decoded). mylib-wasm gets the body from the host's `fetch`, which decodes what it knows and hands the rest over as it came (`false`: the bytes, still encoded): Bun's undoes one coding only, not a list; Deno's knows neither `x-gzip` nor raw deflate, nor a list. No page can tell a body its browser left encoded from one it decoded, so mylib-wasm does not try.",
+  },
+  {
+    id: 'fetch-redirect-credentials',
+    call: '`fetchData` of a URL that redirects to `http://user:pw@…`',
+    expected: {
+      node: { refused: true },
+      bun: { refused: true },
+      deno: { refused: true },
+    },
+    wasm: {
+      node: { refused: true },
+      bun: { refused: false },
+      deno: { refused: false },
+    },
+    why: "The WHATWG Fetch standard makes a redirect to a URL with credentials a network error (`ERR_NETWORK`), and Node's `fetch` and the addon refuse it. mylib-wasm follows redirects through the host's `fetch`: Bun's and Deno's follow this one, still without the caller's `Authorization`, `Cookie` and `Proxy-Authorization` (every runtime drops them on a change of origin); Deno's sends the new URL's user name and password as `Authorization: Basic`, as its `fetch` does for any URL with credentials.",
+  },
 ]
 
 /** An expected error: its class, `code` and a pattern of its message. */
