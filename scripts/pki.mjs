@@ -1,9 +1,10 @@
 // A throwaway PKI for loopback TLS servers, made with the openssl CLI: for the specs
 // (__test__/helpers/tls.ts re-exports it) and the HTTPS benchmark.
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import process from 'node:process'
 
 const openssl = (args) => execFileSync('openssl', args, { stdio: 'pipe' })
 
@@ -16,8 +17,27 @@ const openssl = (args) => execFileSync('openssl', args, { stdio: 'pipe' })
  * @returns {import('./pki.d.mts').TestPki}
  */
 export function testPki(subjectAltName) {
-  const dir = mkdtempSync(join(tmpdir(), 'mylib-tls-'))
+  // MYLIB_TEST_PKI_DIR keeps one PKI per subjectAltName there and reuses it: scripts/windows.mjs
+  // makes them on Linux, as the openssl CLI cannot be started by a Windows Node under Wine.
+  const shared = process.env.MYLIB_TEST_PKI_DIR
+  const dir = shared
+    ? join(shared, subjectAltName.replaceAll(/[^\w.-]+/g, '_'))
+    : mkdtempSync(join(tmpdir(), 'mylib-tls-'))
   const file = (name) => join(dir, name)
+  if (!shared || !existsSync(file('server.pem'))) {
+    mkdirSync(dir, { recursive: true })
+    makePki(subjectAltName, file)
+  }
+  return {
+    ca: readFileSync(file('ca.pem'), 'utf8'),
+    caPath: file('ca.pem'),
+    key: readFileSync(file('server.key'), 'utf8'),
+    cert: readFileSync(file('server.pem'), 'utf8'),
+  }
+}
+
+/** Writes ca.pem, server.key and server.pem (with their CSR and extensions) via `file(name)`. */
+function makePki(subjectAltName, file) {
   openssl([
     'req',
     '-x509',
@@ -73,10 +93,4 @@ export function testPki(subjectAltName) {
     '-out',
     file('server.pem'),
   ])
-  return {
-    ca: readFileSync(file('ca.pem'), 'utf8'),
-    caPath: file('ca.pem'),
-    key: readFileSync(file('server.key'), 'utf8'),
-    cert: readFileSync(file('server.pem'), 'utf8'),
-  }
 }

@@ -204,6 +204,25 @@ const tapCounts = (output) => ({
   failed: output.match(/^not ok \d+ /gm)?.length ?? 0,
 })
 
+/**
+ * The TLS spec's certificates, made here by the spec itself run on Linux with MYLIB_TEST_PKI_DIR
+ * (scripts/pki.mjs), for the Windows run to reuse: a Windows Node under Wine cannot start the
+ * openssl CLI (libuv puts each child into a job object, which Wine cannot do for a Unix program).
+ */
+function testPkis() {
+  const folder = join(WINDOWS, 'pki')
+  rmSync(folder, { recursive: true, force: true })
+  const ava = join(ROOT, 'node_modules', 'ava', 'entrypoints', 'cli.mjs')
+  const result = quiet(process.execPath, [ava, '--tap', '__test__/fetch-tls.spec.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, MYLIB_TEST_PKI_DIR: folder },
+  })
+  if (result.status !== 0) {
+    throw new Error(`the TLS spec failed on Linux:\n${result.stdout}${result.stderr}`)
+  }
+  return folder
+}
+
 /** The conformance script's consumer: conformance.mjs, differences.mjs and mylib by name. */
 function consumer() {
   const folder = join(WINDOWS, 'consumer')
@@ -232,6 +251,7 @@ async function test() {
   // which searches the addon's folder and the system folders, not node.exe's.
   copyFileSync(shim, join(PREFIX, 'drive_c', 'windows', 'system32', 'bcryptprimitives.dll'))
   const folder = consumer()
+  const pki = testPkis()
   const env = { NAPI_RS_NATIVE_LIBRARY_PATH: windowsPath(ADDON) }
   let passed = 0
   let failed = 0
@@ -248,7 +268,7 @@ async function test() {
           '--tap',
           `--node-arguments=--import=${pathToFileURL(join(ROOT, 'scripts', 'wine', 'native-override.mjs')).href.replace('file:///', 'file:///Z:/')}`,
         ],
-        env: { MYLIB_WINDOWS_ADDON: windowsPath(ADDON) },
+        env: { MYLIB_WINDOWS_ADDON: windowsPath(ADDON), MYLIB_TEST_PKI_DIR: windowsPath(pki) },
       },
       ...['require', 'import'].map((load) => ({
         name: `conformance ${load}`,
