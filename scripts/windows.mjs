@@ -30,6 +30,7 @@ import { dirname, join } from 'node:path'
 import process from 'node:process'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 
+import { rowsOfLastRun, updateReadme } from '../runtimes/readme.mjs'
 import { Missing } from './common.mjs'
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)))
@@ -253,41 +254,40 @@ async function test() {
   const folder = consumer()
   const pki = testPkis()
   const env = { NAPI_RS_NATIVE_LIBRARY_PATH: windowsPath(ADDON) }
-  let passed = 0
-  let failed = 0
+  const rows = []
   for (const { major, exe } of nodes) {
     const version = quiet('wine', [exe, '--version'], { env: WINE_ENV }).stdout.trim()
-    console.log(
-      `# Windows Node ${version || major} under ${quiet('wine', ['--version']).stdout.trim()}`,
-    )
+    console.log(`# Windows Node ${version} under ${quiet('wine', ['--version']).stdout.trim()}`)
+    const override = pathToFileURL(join(ROOT, 'scripts', 'wine', 'native-override.mjs'))
     const runs = [
       {
         name: 'ava',
         args: [
           windowsPath(join(ROOT, 'node_modules', 'ava', 'entrypoints', 'cli.mjs')),
           '--tap',
-          `--node-arguments=--import=${pathToFileURL(join(ROOT, 'scripts', 'wine', 'native-override.mjs')).href.replace('file:///', 'file:///Z:/')}`,
+          `--node-arguments=--import=file:///Z:${override.pathname}`,
         ],
         env: { MYLIB_WINDOWS_ADDON: windowsPath(ADDON), MYLIB_TEST_PKI_DIR: windowsPath(pki) },
       },
       ...['require', 'import'].map((load) => ({
-        name: `conformance ${load}`,
+        name: load,
         args: [windowsPath(join(folder, 'conformance.mjs')), load],
         env,
         cwd: folder,
       })),
     ]
+    const parts = []
     for (const run of runs) {
-      const log = join(LOGS, `node${major}-${run.name.replace(' ', '-')}.log`)
+      const log = join(LOGS, `node${major}-${run.name}.log`)
       const started = Date.now()
       const { code, output } = await wine(exe, run.args, { log, env: run.env, cwd: run.cwd })
       const counts = tapCounts(output)
       const ok = code === 0 && counts.failed === 0 && counts.passed > 0
-      passed += counts.passed
-      failed += counts.failed + (ok || counts.failed > 0 ? 0 : 1)
+      parts.push({ name: run.name, ...counts, exit: code, ok, log })
       const seconds = Math.round((Date.now() - started) / 1000)
+      const what = run.name === 'ava' ? 'ava' : `conformance ${run.name}`
       console.log(
-        `${ok ? 'ok' : 'not ok'} - Node ${major} ${run.name}: ${counts.passed}/${counts.passed + counts.failed} in ${seconds} s (exit ${code}, log ${log})`,
+        `${ok ? 'ok' : 'not ok'} - Node ${major} ${what}: ${counts.passed}/${counts.passed + counts.failed} in ${seconds} s (exit ${code}, log ${log})`,
       )
       if (!ok) {
         const failures = output.match(/^not ok .*(\n {2}#.*| {4}.*)*/gm) ?? []
@@ -295,9 +295,38 @@ async function test() {
         console.log(shown.join('\n').replace(/^/gm, '    '))
       }
     }
+    rows.push({
+      id: `windows-node${major}`,
+      engine: 'node',
+      name: 'Node.js on Windows x64 (Wine, `win32-x64-gnu`)',
+      version: version.replace(/^v/, ''),
+      status: parts.every((p) => p.ok) ? 'pass' : 'fail',
+      parts,
+    })
   }
+  await recordRows(rows)
+  const parts = rows.flatMap((row) => row.parts)
+  const passed = parts.reduce((sum, p) => sum + p.passed, 0)
+  const failed = parts.reduce((sum, p) => sum + p.failed + (p.ok || p.failed > 0 ? 0 : 1), 0)
   console.log(`windows: ${passed} passed, ${failed} failed`)
   return failed === 0
+}
+
+/**
+ * Puts the Windows rows into the last `npm run test:runtimes` run (`.runtimes/last-run.json`)
+ * and regenerates the README's runtimes section from it; without such a run, only says so.
+ */
+async function recordRows(rows) {
+  const runtimes = process.env.MYLIB_RUNTIMES_DIR || join(ROOT, '.runtimes')
+  const file = join(runtimes, 'last-run.json')
+  if (!existsSync(file)) {
+    console.log(`# no ${file}: run \`npm run test:runtimes\` for the README's runtimes section`)
+    return
+  }
+  const lastRun = JSON.parse(readFileSync(file, 'utf8'))
+  lastRun.rows = [...rowsOfLastRun(runtimes, (id) => !id.startsWith('windows-')), ...rows]
+  writeFileSync(file, `${JSON.stringify(lastRun, null, 2)}\n`)
+  if (await updateReadme(lastRun)) console.log('README.md: runtimes section updated from this run')
 }
 
 async function main() {
