@@ -43,7 +43,7 @@ const NODE_MAJORS = [20, 22]
 const MINUTE = 60_000
 
 /** Windows's name of a path on this machine: Wine maps `/` to drive Z:. */
-export const windowsPath = (path) => `Z:${path.replaceAll('/', '\\')}`
+const windowsPath = (path) => `Z:${path.replaceAll('/', '\\')}`
 
 /** The environment of every Wine process: our prefix, no debug noise, no Mono/Gecko prompts,
  * and the bcryptprimitives.dll in system32 preferred to any built into Wine. */
