@@ -126,7 +126,7 @@ for platform in "${platforms[@]}"; do
       cross=()
       ;;
   esac
-  echo "=== ${build_env[*]} napi build --platform --release ${cross[*]} --target $triple"
+  echo "===${build_env[*]:+ ${build_env[*]}} napi build --platform --release${cross[*]:+ ${cross[*]}} --target $triple"
   start=$SECONDS
   env "${build_env[@]}" npx napi build --platform --release "${cross[@]}" --target "$triple" \
     --no-js --dts target/cross.d.ts
