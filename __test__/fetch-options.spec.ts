@@ -4,6 +4,7 @@ import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib'
 import test from 'ava'
 
 import { fetchData } from '../index.js'
+import { nodeFetch } from './helpers/node-fetch.js'
 import { startServer, type TestServer } from './helpers/server.js'
 
 const MiB = 1024 * 1024
@@ -329,9 +330,9 @@ test('decodes gzip, brotli and deflate bodies, advertising gzip and deflate over
   }
   t.is(await fetchData(`${server.url}/gzip-latin1`), 'café ÿ')
   const echoed = JSON.parse(await fetchData(`${server.url}/echo-headers`))
-  const node = (await (await fetch(`${server.url}/echo-headers`)).json()) as Record<string, string>
-  t.is(echoed['accept-encoding'], node['accept-encoding'])
   t.is(echoed['accept-encoding'], 'gzip, deflate')
+  const node = await nodeFetch(`${server.url}/echo-headers`)
+  if (node) t.is(JSON.parse(node.body!)['accept-encoding'], echoed['accept-encoding'])
 })
 
 test("a caller's own Accept-Encoding is sent, and the body is decoded all the same", async (t) => {

@@ -2,7 +2,7 @@
 // when the addon is loaded in several worker threads, or only in workers.
 import test from 'ava'
 
-import { ADDON, runNode } from './helpers/child.js'
+import { ADDON_URL, runNode } from './helpers/child.js'
 import { startServer, type TestServer } from './helpers/server.js'
 
 let server: TestServer
@@ -18,7 +18,7 @@ test.before(async () => {
 
 test.after.always(() => server?.close())
 
-const load = `const { fetchData } = await import(${JSON.stringify(ADDON)})`
+const load = `const { fetchData } = await import(${JSON.stringify(ADDON_URL)})`
 
 test('a process whose fetches have settled exits at once', async (t) => {
   const result = await runNode(`${load}
@@ -71,7 +71,7 @@ test('works in several worker threads at once, and when only workers load it', a
       const work = (n) => new Promise((resolve, reject) => {
         const worker = new Worker(
           \`const { parentPort } = require('node:worker_threads')
-           const { fetchData } = require(${JSON.stringify(ADDON)})
+           const { fetchData } = require(require('node:url').fileURLToPath(${JSON.stringify(ADDON_URL)}))
            Promise.all(Array.from({ length: ${'${n}'} }, () => fetchData('${server.url}/ok')))
              .then((bodies) => parentPort.postMessage(bodies.every((b) => b === 'ok') && bodies.length))\`,
           { eval: true, execArgv: [] },

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net'
 import test from 'ava'
 
 import { fetchData } from '../index.js'
-import { ADDON, runNode } from './helpers/child.js'
+import { ADDON_URL, runNode } from './helpers/child.js'
 import { testPki, type TestPki } from './helpers/tls.js'
 
 let trusted: TestPki
@@ -60,7 +60,7 @@ test('a certificate for another host name is refused even when trusted', async (
 
 test('NODE_EXTRA_CA_CERTS is honoured, as Node does', async (t) => {
   const script = `
-    const { fetchData } = await import(${JSON.stringify(ADDON)})
+    const { fetchData } = await import(${JSON.stringify(ADDON_URL)})
     console.log(await fetchData(${JSON.stringify(url)}))`
   const result = await runNode(script, { env: { NODE_EXTRA_CA_CERTS: trusted.caPath } })
   t.is(result.code, 0, result.stderr)

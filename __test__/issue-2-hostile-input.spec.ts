@@ -4,10 +4,10 @@
 // reported as a failure instead of taking the test runner down.
 import test from 'ava'
 
-import { ADDON, runNode } from './helpers/child.js'
+import { ADDON_URL, runNode } from './helpers/child.js'
 
 const probe = async (t: import('ava').ExecutionContext, body: string, expected: string[]) => {
-  const result = await runNode(`const m = await import(${JSON.stringify(ADDON)});\n${body}`)
+  const result = await runNode(`const m = await import(${JSON.stringify(ADDON_URL)});\n${body}`)
   t.is(result.signal, null, `killed by ${result.signal}: ${result.stderr.slice(-500)}`)
   t.is(result.code, 0, result.stderr.slice(-2000))
   t.deepEqual(result.stdout.trim().split('\n'), expected)

@@ -4,13 +4,13 @@
 // thread's requests to that origin stalled. Now a thread's requests end with its environment.
 import test from 'ava'
 
-import { ADDON, runNode } from './helpers/child.js'
+import { ADDON, ADDON_URL, runNode } from './helpers/child.js'
 
 test("a terminated worker's requests end with it, and free their origin for other threads", async (t) => {
   const result = await runNode(`
     const { Worker } = await import('node:worker_threads')
     const { createServer } = await import('node:http')
-    const { fetchData } = await import(${JSON.stringify(ADDON)})
+    const { fetchData } = await import(${JSON.stringify(ADDON_URL)})
     let silent = 0
     const server = createServer((req, res) => {
       if (req.url === '/ok') return res.end('ok')

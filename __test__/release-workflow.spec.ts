@@ -103,7 +103,7 @@ test('a version tag publishes the collected artifacts with provenance', (t) => {
   t.is(publish.permissions!['id-token'], 'write')
   const runs = publish.steps.flatMap((step) => (step.run ? [step.run] : []))
   t.deepEqual(runs, [
-    'npm install --no-audit --no-fund',
+    'npm ci --no-audit --no-fund',
     'npx napi artifacts',
     'npx napi pre-publish -t npm --no-gh-release',
     'npm publish --provenance --access public',

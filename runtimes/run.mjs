@@ -28,7 +28,7 @@ import {
   pack as packWasm,
   unpackInto,
 } from '../scripts/wasm.mjs'
-import { describeRow, updateReadme } from './readme.mjs'
+import { describeRow, rowsOfLastRun, updateReadme } from './readme.mjs'
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)))
 const TOOLS = process.env.MYLIB_RUNTIMES_DIR || join(ROOT, '.runtimes')
@@ -356,7 +356,8 @@ async function main() {
   for (const problem of engineProblems) console.log(`engines: ${problem}`)
   const lastRun = {
     mylib: JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version,
-    rows,
+    // The Windows rows come from scripts/windows.mjs (npm run test:windows).
+    rows: [...rows, ...rowsOfLastRun(TOOLS, (id) => id.startsWith('windows-'))],
     engineProblems,
   }
   writeFileSync(join(TOOLS, 'last-run.json'), `${JSON.stringify(lastRun, null, 2)}\n`)

@@ -1,9 +1,10 @@
 // A throwaway PKI for loopback TLS servers, made with the openssl CLI: for the specs
 // (__test__/helpers/tls.ts re-exports it) and the HTTPS benchmark.
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import process from 'node:process'
 
 const openssl = (args) => execFileSync('openssl', args, { stdio: 'pipe' })
 
@@ -16,8 +17,34 @@ const openssl = (args) => execFileSync('openssl', args, { stdio: 'pipe' })
  * @returns {import('./pki.d.mts').TestPki}
  */
 export function testPki(subjectAltName) {
-  const dir = mkdtempSync(join(tmpdir(), 'mylib-tls-'))
-  const file = (name) => join(dir, name)
+  const { file, made } = folder(subjectAltName)
+  if (!made) makePki(subjectAltName, file)
+  return {
+    ca: readFileSync(file('ca.pem'), 'utf8'),
+    caPath: file('ca.pem'),
+    key: readFileSync(file('server.key'), 'utf8'),
+    cert: readFileSync(file('server.pem'), 'utf8'),
+  }
+}
+
+/**
+ * Where a PKI named `name` lives: a fresh temporary folder, or with MYLIB_TEST_PKI_DIR one kept
+ * there per name and reused (`made`: its files exist already). scripts/windows.mjs makes them on
+ * Linux, as the openssl CLI cannot be started by a Windows Node under Wine.
+ */
+function folder(name) {
+  const shared = process.env.MYLIB_TEST_PKI_DIR
+  const dir = shared
+    ? join(shared, name.replaceAll(/[^\w.-]+/g, '_'))
+    : mkdtempSync(join(tmpdir(), 'mylib-tls-'))
+  const file = (entry) => join(dir, entry)
+  const made = Boolean(shared) && existsSync(file('done'))
+  mkdirSync(dir, { recursive: true })
+  return { dir, file, made }
+}
+
+/** Writes ca.pem, server.key and server.pem (with their CSR and extensions) via `file(name)`. */
+function makePki(subjectAltName, file) {
   openssl([
     'req',
     '-x509',
@@ -73,12 +100,7 @@ export function testPki(subjectAltName) {
     '-out',
     file('server.pem'),
   ])
-  return {
-    ca: readFileSync(file('ca.pem'), 'utf8'),
-    caPath: file('ca.pem'),
-    key: readFileSync(file('server.key'), 'utf8'),
-    cert: readFileSync(file('server.pem'), 'utf8'),
-  }
+  writeFileSync(file('done'), '')
 }
 
 /**
@@ -92,8 +114,18 @@ export function testPki(subjectAltName) {
  * @returns {import('./pki.d.mts').SelfSigned}
  */
 export function selfSigned(subjectAltName, { expired = false } = {}) {
-  const dir = mkdtempSync(join(tmpdir(), 'mylib-tls-'))
-  const file = (name) => join(dir, name)
+  const { dir, file, made } = folder(`self-signed-${expired ? 'expired-' : ''}${subjectAltName}`)
+  if (!made) makeSelfSigned(subjectAltName, expired, dir, file)
+  return {
+    cert: readFileSync(file('cert.pem'), 'utf8'),
+    certPath: file('cert.pem'),
+    key: readFileSync(file('key.pem'), 'utf8'),
+    text: readFileSync(file('cert.txt'), 'utf8'),
+  }
+}
+
+/** Writes key.pem, cert.pem and cert.txt (`openssl x509 -text`) into `dir`. */
+function makeSelfSigned(subjectAltName, expired, dir, file) {
   const key = ['-newkey', 'rsa:2048', '-nodes', '-sha256', '-keyout', file('key.pem')]
   if (!expired) {
     openssl(
@@ -125,11 +157,6 @@ export function selfSigned(subjectAltName, { expired = false } = {}) {
       ),
     )
   }
-  const cert = readFileSync(file('cert.pem'), 'utf8')
-  return {
-    cert,
-    certPath: file('cert.pem'),
-    key: readFileSync(file('key.pem'), 'utf8'),
-    text: openssl(['x509', '-in', file('cert.pem'), '-noout', '-text']).toString(),
-  }
+  writeFileSync(file('cert.txt'), openssl(['x509', '-in', file('cert.pem'), '-noout', '-text']))
+  writeFileSync(file('done'), '')
 }

@@ -1,8 +1,10 @@
 import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 
-/** The absolute path of the package's entry point, for scripts run in child processes. */
+/** The absolute path of the package's entry point, for `require` in child processes. */
 export const ADDON = fileURLToPath(new URL('../../index.js', import.meta.url))
+/** Its file URL, for `import()` in child processes: on Windows an absolute path is no URL. */
+export const ADDON_URL = new URL('../../index.js', import.meta.url).href
 
 export interface ChildResult {
   code: number | null
