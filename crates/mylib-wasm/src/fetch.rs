@@ -158,10 +158,12 @@ impl Drop for Watch {
 async fn get(request: &Request, controller: &AbortController) -> Result<JsString> {
   let network = |err: JsValue| network::error(&request.shown, &err);
   let headers = Headers::new().map_err(Error::Js)?;
-  for (name, value) in &request.headers {
-    headers.append(name, value).map_err(Error::Js)?;
+  for (name, value) in request.headers.iter() {
+    // Latin-1 bytes back to the characters `fetch` takes for them.
+    let value: String = value.as_bytes().iter().map(|&b| char::from(b)).collect();
+    headers.append(name.as_str(), &value).map_err(Error::Js)?;
   }
-  if SEND_USER_AGENT.with(Cell::get) && !request.has_user_agent() {
+  if SEND_USER_AGENT.with(Cell::get) && !request.headers.contains("user-agent") {
     let agent = concat!("mylib/", env!("CARGO_PKG_VERSION"));
     headers.append("user-agent", agent).map_err(Error::Js)?;
   }

@@ -181,7 +181,6 @@ fn chain(err: &(dyn StdError + 'static)) -> String {
     let text = cause.to_string();
     if !text.starts_with("error sending request")
       && !text.starts_with("error decoding response body")
-      && !text.starts_with("error following redirect")
       && !parts.iter().any(|seen| seen.contains(&text))
     {
       parts.push(text);

@@ -24,7 +24,7 @@ fn extra_ca_certs() -> &'static [CertificateDer<'static>] {
 
 /// The certificates of a PEM text; what does not parse is skipped (every `ca` was checked when
 /// it was set, `NODE_EXTRA_CA_CERTS` is read as leniently as Node reads it).
-pub fn pem_certificates(pem: &[u8]) -> Vec<CertificateDer<'static>> {
+fn pem_certificates(pem: &[u8]) -> Vec<CertificateDer<'static>> {
   use rustls::pki_types::pem::PemObject;
   CertificateDer::pem_slice_iter(pem)
     .filter_map(Result::ok)

@@ -26,18 +26,9 @@ pub struct Request {
   pub shown: String,
   pub timeout: Option<Duration>,
   pub max_bytes: u64,
-  pub headers: Vec<(String, String)>,
+  /// The headers, checked and combined by the core's rules.
+  pub headers: RequestHeaders,
   pub signal: Option<AbortSignal>,
-}
-
-impl Request {
-  /// Whether the caller set a `User-Agent`.
-  pub fn has_user_agent(&self) -> bool {
-    self
-      .headers
-      .iter()
-      .any(|(name, _)| name.eq_ignore_ascii_case("user-agent"))
-  }
 }
 
 /// Reads `url` and `options` into a [`Request`].
@@ -48,7 +39,7 @@ pub fn read(url: &JsValue, options: &JsValue) -> Result<Request> {
     shown,
     timeout: Some(DEFAULT_TIMEOUT),
     max_bytes: DEFAULT_MAX_BYTES,
-    headers: Vec::new(),
+    headers: RequestHeaders::default(),
     signal: None,
   };
   if options.is_undefined() {
@@ -131,7 +122,7 @@ fn present(options: &JsValue, name: &str) -> Result<Option<JsValue>> {
 /// The headers, read as `fetch` reads a `HeadersInit` (an iterable, such as an array, a
 /// `Headers` or a `Map`, is a sequence of `[name, value]` pairs, any other object a record) and
 /// checked by the core's rules (see [`RequestHeaders::append`]), as the Node addon reads them.
-fn read_headers(headers: &JsValue) -> Result<Vec<(String, String)>> {
+fn read_headers(headers: &JsValue) -> Result<RequestHeaders> {
   if !headers.is_object() {
     return Err(arg::type_error(
       arg(Param::Headers),
@@ -165,14 +156,7 @@ fn read_headers(headers: &JsValue) -> Result<Vec<(String, String)>> {
       checked.append(&name, &value)?;
     }
   }
-  // Latin-1 bytes back to the characters `fetch` takes for them.
-  let latin1 = |bytes: &[u8]| bytes.iter().map(|&b| char::from(b)).collect::<String>();
-  Ok(
-    checked
-      .iter()
-      .map(|(name, value)| (name.as_str().to_owned(), latin1(value.as_bytes())))
-      .collect(),
-  )
+  Ok(checked)
 }
 
 /// `ca` is checked for its type as the Node addon checks it, then refused: a browser's `fetch`
