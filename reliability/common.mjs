@@ -70,9 +70,69 @@ export function fdTargets() {
  * leaks and are not counted: an idle pooled connection may close at any time.
  */
 export function fdsOpenedSince(before) {
+  const tcp = tcpSockets()
   return Object.entries(fdTargets())
     .filter(([fd, target]) => before[fd] !== target)
-    .map(([fd, target]) => `${fd} → ${target}`)
+    .map(([fd, target]) => {
+      const inode = /^socket:\[(\d+)\]$/.exec(target)?.[1]
+      const about = inode === undefined ? undefined : tcp.get(inode)
+      return `${fd} → ${target}${about === undefined ? '' : ` (${about})`}`
+    })
+}
+
+/** The kernel's names for TCP states, by the hex number /proc/net/tcp gives. */
+const TCP_STATES = [
+  '',
+  'ESTABLISHED',
+  'SYN_SENT',
+  'SYN_RECV',
+  'FIN_WAIT1',
+  'FIN_WAIT2',
+  'TIME_WAIT',
+  'CLOSE',
+  'CLOSE_WAIT',
+  'LAST_ACK',
+  'LISTEN',
+  'CLOSING',
+]
+
+/** `ip:port` from /proc/net/tcp's hex form (IPv4 only; IPv6 stays hex). */
+function tcpAddress(hex) {
+  const [ip, port] = hex.split(':')
+  const address =
+    ip.length === 8
+      ? ip
+          .match(/../g)
+          .reverse()
+          .map((byte) => parseInt(byte, 16))
+          .join('.')
+      : ip
+  return `${address}:${parseInt(port, 16)}`
+}
+
+/**
+ * This process's TCP sockets by inode, each as "state local → remote (unread/unsent bytes)", so
+ * a socket left open can be told apart: an idle pooled connection, one the peer closed, ...
+ */
+export function tcpSockets() {
+  const sockets = new Map()
+  for (const file of ['/proc/self/net/tcp', '/proc/self/net/tcp6']) {
+    let lines
+    try {
+      lines = readFileSync(file, 'utf8').trim().split('\n').slice(1)
+    } catch {
+      continue
+    }
+    for (const line of lines) {
+      const [, local, remote, state, queues, , , , , inode] = line.trim().split(/\s+/)
+      const [sendQueue, receiveQueue] = queues.split(':').map((hex) => parseInt(hex, 16))
+      sockets.set(
+        inode,
+        `${TCP_STATES[parseInt(state, 16)] ?? state} ${tcpAddress(local)} → ${tcpAddress(remote)}, ${receiveQueue} unread, ${sendQueue} unsent`,
+      )
+    }
+  }
+  return sockets
 }
 
 /** Waits up to `ms` for the fds opened since `before` to close; returns those still open. */
