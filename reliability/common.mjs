@@ -103,7 +103,7 @@ function tcpAddress(hex) {
     ip.length === 8
       ? ip
           .match(/../g)
-          .reverse()
+          .toReversed()
           .map((byte) => parseInt(byte, 16))
           .join('.')
       : ip
