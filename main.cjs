@@ -38,42 +38,46 @@ function platformArchAbi(triple) {
   return `${os}-${arch}-${abi}`
 }
 
-/** The C library of this Linux process, as `{ abi, name }`: glibc with its version, or musl. */
-function linuxLibc() {
-  let header = {}
-  let sharedObjects = []
+/**
+ * The `<platform>-<arch>[-<abi>]` the generated loader looked for here, read off its load
+ * errors (each names the file or package it tried): the loader's own choice, musl or glibc
+ * included, rather than a second detection. `undefined` when it tried none (no branch for this
+ * platform and architecture, or NAPI_RS_NATIVE_LIBRARY_PATH in its place).
+ */
+function attemptedPlatform(name, errors) {
+  // Platform and architecture names are [a-z0-9]; the package name may hold regex characters.
+  const prefix = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+  const pattern = new RegExp(`${prefix}[.-](${process.platform}-${process.arch}(?:-[a-z]+)?)\\b`)
+  for (const error of errors) {
+    const match = pattern.exec(String(error && error.message))
+    if (match) return match[1]
+  }
+  return undefined
+}
+
+/** This process's glibc version, as Node's diagnostic report gives it, if it has one. */
+function glibcVersion() {
   try {
     // As the generated loader does: no network section, which can mean slow DNS lookups.
     process.report.excludeNetwork = true
-    const report = process.report.getReport()
-    header = report.header || {}
-    sharedObjects = report.sharedObjects || []
+    return process.report.getReport().header.glibcVersionRuntime
   } catch {
-    // No report: fall through to the shared-object test, which then says musl is unknown.
+    return undefined
   }
-  if (header.glibcVersionRuntime) {
-    return { abi: 'gnu', name: `glibc ${header.glibcVersionRuntime}` }
-  }
-  if (sharedObjects.some((file) => file.includes('libc.musl-') || file.includes('ld-musl-'))) {
-    return { abi: 'musl', name: 'musl' }
-  }
-  return { abi: 'gnu', name: 'libc unknown, assumed glibc' }
 }
 
 /** The error thrown when the generated loader found no binary that loads here. */
 function noBinaryError(loaderError) {
   const { name, version, napi } = require('./package.json')
+  const errors = []
+  for (let cause = loaderError.cause; cause; cause = cause.cause) errors.unshift(cause)
+  if (errors.length === 0) errors.push(loaderError)
   const { platform, arch } = process
-  let abi = ''
+  const detected =
+    attemptedPlatform(name, errors) ?? `${platform}-${arch}${platform === 'win32' ? '-msvc' : ''}`
   let detail = `Node.js ${process.version}`
-  if (platform === 'linux') {
-    const libc = linuxLibc()
-    abi = `-${libc.abi}`
-    detail += `, ${libc.name}`
-  } else if (platform === 'win32') {
-    abi = '-msvc'
-  }
-  const detected = `${platform}-${arch}${abi}`
+  if (detected.endsWith('-musl')) detail += ', musl'
+  else if (platform === 'linux') detail += `, glibc ${glibcVersion() ?? 'version unknown'}`
   const supported = napi.targets.map(platformArchAbi)
   const expected = `${name}-${detected}`
   const lines = [
@@ -90,9 +94,6 @@ function noBinaryError(loaderError) {
       `To fix it: install ${name}-wasm@${version}, the same API compiled to WebAssembly, which runs on every platform (\`npm install ${name}-wasm\`, then \`require('${name}-wasm')\` or \`import … from '${name}-wasm'\`); or use one of those platforms, or build ${name} from source (see its README).`,
     )
   }
-  const errors = []
-  for (let cause = loaderError.cause; cause; cause = cause.cause) errors.unshift(cause)
-  if (errors.length === 0) errors.push(loaderError)
   const error = new Error(lines.join('\n'))
   error.code = 'ERR_MYLIB_NO_BINARY'
   error.cause = new AggregateError(errors, `${errors.length} load attempts failed`)
