@@ -149,7 +149,7 @@ async function child(base, seed) {
     tally[key] = (tally[key] ?? 0) + 1
     if (!correct(call, outcome)) wrong.push({ call, outcome })
   })
-  const leftOpen = await fdsLeftOpen(beforeTargets, 15_000)
+  const leftOpen = await fdsLeftOpen(beforeTargets, 30_000)
   const after = openFds()
   console.log(
     JSON.stringify({

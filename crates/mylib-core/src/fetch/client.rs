@@ -77,6 +77,10 @@ fn build(ca: &[String]) -> Result<Client> {
     // Like Node's http and fetch: HTTP(S)_PROXY and friends are not consulted.
     .no_proxy()
     .pool_idle_timeout(POOL_IDLE_TIMEOUT)
+    // No more idle connections per origin than requests that can be in flight to it: a burst
+    // that opened more (a connection opened for a request that then took a pooled one) closes
+    // the rest as they come back, instead of holding their sockets until they expire.
+    .pool_max_idle_per_host(MAX_IN_FLIGHT_PER_ORIGIN)
     .user_agent(concat!("mylib/", env!("CARGO_PKG_VERSION")))
     // Redirects are followed by `redirect`, which applies Node's rules; no `Referer`, ever.
     .redirect(Policy::none())
