@@ -4,6 +4,7 @@
 // `index.d.ts` describes this module exactly and every CommonJS lexer sees each named export.
 //
 // What it adds: `sum` reads a JS array in JS before handing it to the native `sum` (see sum.cjs),
+// `createUser` builds its record as a JS object literal after the native checks (see user.cjs),
 // and the error when no binary fits this machine. The generated loader's message
 // blames an npm bug whatever happened; this one names the platform it detected, the package it
 // expected, the version installed and what to do, and keeps every individual load error as
@@ -22,7 +23,7 @@ try {
 // form every CommonJS export lexer (Node's, Deno's, Bun's) reads. The loader-error spec checks
 // that these are exactly the loader's names.
 exports.Calculator = native.Calculator
-exports.createUser = native.createUser
+exports.createUser = require('./user.cjs').withRecordLiteral(native.createUser)
 exports.fetchData = native.fetchData
 exports.greet = native.greet
 exports.sum = require('./sum.cjs').withArrayFastPath(native.sum)

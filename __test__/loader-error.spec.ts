@@ -34,7 +34,7 @@ const HOST =
 function withoutBinaries(t: ExecutionContext): string {
   const folder = mkdtempSync(join(tmpdir(), 'mylib-no-binary-'))
   t.teardown(() => rmSync(folder, { recursive: true, force: true }))
-  for (const file of ['main.cjs', 'sum.cjs', 'index.js', 'package.json']) {
+  for (const file of ['main.cjs', 'sum.cjs', 'user.cjs', 'index.js', 'package.json']) {
     copyFileSync(fileURLToPath(new URL(`../${file}`, import.meta.url)), join(folder, file))
   }
   return join(folder, 'main.cjs')

@@ -1,7 +1,14 @@
+import { createRequire } from 'node:module'
+
 import test from 'ava'
 import fc from 'fast-check'
 
-import { createUser, type User } from '../index.js'
+// The native `createUser` as the generated loader exports it (imported first: this binding keeps
+// it), which builds its record through Node-API, and `createUser` as users get it from the
+// package's entry point, which builds the record as a JS object literal after the native checks.
+import { createUser as nativeCreateUser, type User } from '../index.js'
+
+const { createUser } = createRequire(import.meta.url)('../main.cjs') as typeof import('../index.js')
 
 /** The WHATWG HTML "valid e-mail address" rule, as browsers implement `<input type=email>`. */
 const WHATWG_EMAIL =
@@ -176,4 +183,65 @@ test('records of every call share one shape and are independent objects', (t) =>
   a.name = 'changed'
   t.is(b.name, 'Bob')
   t.deepEqual(Object.keys(a), Object.keys(b))
+})
+
+/** What a call gives: the record, or the error's class, code and message. */
+function outcome(call: () => unknown) {
+  try {
+    const record = call() as User
+    // The id as a string keeps -0 apart from 0.
+    return { record, id: Object.is(record.id, -0) ? '-0' : String(record.id) }
+  } catch (err) {
+    const { constructor, code, message } = err as Error & { code?: string }
+    return { threw: constructor.name, code, message }
+  }
+}
+
+test('the entry point builds the record in JS but answers exactly as the native createUser does', (t) => {
+  t.not(createUser, nativeCreateUser)
+  const ids = fc.oneof(
+    { weight: 10, arbitrary: fc.integer({ min: 0, max: 4294967295 }) },
+    fc.constantFrom(-0, -1, 4294967296, 0.5, NaN, Infinity, '1', null, undefined, 1n),
+    fc.double(),
+  )
+  const text = fc.oneof(
+    fc.string(),
+    fc.constantFrom('Ada', ' ', 'ada@example.com', 'a@b', '@b', null, 7),
+    fc.emailAddress(),
+  )
+  fc.assert(
+    fc.property(ids, text, text, (id, name, email) => {
+      const args = [id, name, email] as unknown as Parameters<typeof createUser>
+      const native = outcome(() => nativeCreateUser(...args))
+      const entry = outcome(() => createUser(...args))
+      t.deepEqual(entry, native)
+      if ('record' in entry && entry.record !== undefined) {
+        t.deepEqual(Object.keys(entry.record), ['id', 'name', 'email'])
+        t.is(Object.getPrototypeOf(entry.record), Object.prototype)
+      }
+    }),
+    { numRuns: 3000 },
+  )
+})
+
+test("the native createUser's check, which the entry point calls, is hidden and exact", (t) => {
+  type Check = (id: unknown, name: unknown, email: unknown) => undefined
+  const { check } = nativeCreateUser as typeof nativeCreateUser & { check: Check }
+  t.false(Object.getOwnPropertyDescriptor(nativeCreateUser, 'check')?.enumerable ?? true)
+  t.false('check' in createUser)
+  t.is(check(1, 'Ada', 'ada@example.com'), undefined)
+  for (const args of [
+    [-1, 'Ada', 'a@b'],
+    ['1', 'Ada', 'a@b'],
+    [1, ' ', 'a@b'],
+    [1, 'Ada', 'not an address'],
+    [1, 'Ada'],
+  ]) {
+    const refused = outcome(() => check(...(args as [unknown, unknown, unknown])))
+    t.deepEqual(
+      refused,
+      outcome(() => nativeCreateUser(...(args as Parameters<typeof createUser>))),
+    )
+    t.true('threw' in refused, JSON.stringify(args))
+  }
 })

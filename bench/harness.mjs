@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url'
 import { Bench } from 'tinybench'
 
 import { withArrayFastPath } from '../sum.cjs'
+import { withRecordLiteral } from '../user.cjs'
 
 export const ROOT = dirname(dirname(fileURLToPath(import.meta.url)))
 /** The published binary (what users get) and the bench build (same code + the raw floor). */
@@ -32,8 +33,10 @@ export function loadBenchBuild() {
   )
   const module = { exports: {} }
   process.dlopen(module, BENCH_BUILD)
-  // As the package's entry point (main.cjs) does: arrays reach the native `sum` as Int32Arrays.
+  // As the package's entry point (main.cjs) does: arrays reach the native `sum` as Int32Arrays,
+  // and `createUser` builds its record as a JS object literal.
   module.exports.sum = withArrayFastPath(module.exports.sum)
+  module.exports.createUser = withRecordLiteral(module.exports.createUser)
   return module.exports
 }
 

@@ -57,18 +57,6 @@ if (process.argv[2] === '--child') {
       results.push({ what, outcome: `${err?.constructor?.name} ${err?.code}` })
     }
   }
-  // createUser's fallback record (for an engine that will not compile its object literal).
-  const fallback = m.testRecordByProperties(7, 'Ada', 'ada@example.com')
-  results.push({
-    what: 'fallback record',
-    outcome: JSON.stringify([
-      fallback,
-      Object.getPrototypeOf(fallback) === Object.prototype,
-      Object.values(Object.getOwnPropertyDescriptors(fallback)).every(
-        (d) => d.writable && d.enumerable && d.configurable,
-      ),
-    ]),
-  })
   // The same build keeps working after the panics.
   const after = [
     m.greet('after'),
@@ -100,10 +88,6 @@ if (process.argv[2] === '--child') {
     ['future', 'Error: panic in a future'],
     ['foreign method', 'TypeError ERR_INVALID_THIS'],
     ['foreign getter', 'TypeError ERR_INVALID_THIS'],
-    [
-      'fallback record',
-      JSON.stringify([{ id: 7, name: 'Ada', email: 'ada@example.com' }, true, true]),
-    ],
   ]
   const counts = checks()
   const { check } = counts
@@ -117,9 +101,7 @@ if (process.argv[2] === '--child') {
       got?.startsWith(outcome),
       what.startsWith('foreign')
         ? `a Calculator ${what.slice(8)} refuses an object another addon wrapped: ${got}`
-        : what === 'fallback record'
-          ? `createUser's fallback record is the same plain object: ${got}`
-          : `a panic in a ${what} is a JS error: ${got}`,
+        : `a panic in a ${what} is a JS error: ${got}`,
     )
   }
   check(

@@ -427,6 +427,7 @@ async function main() {
         'main.cjs',
         'package.json',
         'sum.cjs',
+        'user.cjs',
       ]
       assertEqual(packed(ROOT, env), entry, PKG.name)
       for (const platform of platforms) {

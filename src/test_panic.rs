@@ -2,14 +2,11 @@
 //! published build: `npm run build` does not enable it). `npm run test:panic` loads such a build
 //! and checks that each kind of entry point turns a Rust panic into a catchable JS error instead
 //! of aborting the process. They use the same `#[napi(catch_unwind)]` as every real export.
-//! (It also exposes the fallback record builder of `createUser`, which the engines mylib runs on
-//! never need, so that `npm run test:panic` can check it.)
 
 use napi::bindgen_prelude::Object;
-use napi::{Env, JsValue};
+use napi::Env;
 
 use crate::raw::{self, Body, Property};
-use crate::user;
 
 /// Panics with `message`, from a plain exported function.
 #[napi(catch_unwind)]
@@ -73,26 +70,11 @@ impl TestPanicker {
 const PANIC_RAW: Body<1> =
   |_, _, [value]| panic!("panic in a raw callback ({:?})", value.get_type());
 
-/// `createUser`'s record as built where the engine will not compile a JS object literal for it
-/// (`user::record_by_properties`), from the three values as given.
-const RECORD_BY_PROPERTIES: Body<3> = |env, _, [id, name, email]| {
-  let record = user::record_by_properties(
-    env,
-    id.value().value,
-    name.value().value,
-    email.value().value,
-  )?;
-  Ok(record.value().value)
-};
-
-/// Adds `testPanicRaw` and `testRecordByProperties` to the exports.
+/// Adds `testPanicRaw` to the exports.
 pub fn export(env: &Env, exports: &Object) -> napi::Result<()> {
   raw::add(
     env,
     exports,
-    &[
-      Property::function(c"testPanicRaw", &PANIC_RAW),
-      Property::function(c"testRecordByProperties", &RECORD_BY_PROPERTIES),
-    ],
+    &[Property::function(c"testPanicRaw", &PANIC_RAW)],
   )
 }

@@ -1,16 +1,15 @@
 //! `createUser`: a validated user record as a plain JS object.
 
-use std::cell::Cell;
 use std::ptr;
 
 use mylib_core::user::{check_id, check_utf16};
 use mylib_core::{Argument, Func, Param};
-use napi::bindgen_prelude::{Object, Utf16String};
+use napi::bindgen_prelude::{JsObjectValue, Object, Utf16String};
 use napi::{check_status, sys, Env, JsValue, Unknown};
 
 use crate::arg;
-use crate::error::{self, IntoNapi, Result};
-use crate::raw::{self, Body, Property};
+use crate::error::{IntoNapi, Result};
+use crate::raw::{self, to_js, Body, Property};
 
 /// A user record: a plain object with own enumerable properties, safe to `JSON.stringify`.
 #[napi(object, object_from_js = false)]
@@ -45,111 +44,40 @@ pub fn create_user<'env>(
   email: Unknown<'env>,
 ) -> napi::Result<Unknown<'env>> {
   let id = read_user(env, &id, &name, &email).into_napi(env)?;
+  let mut id_value = ptr::null_mut();
+  // SAFETY: a plain Node-API call on the live environment.
+  check_status!(unsafe { sys::napi_create_uint32(env.raw(), id, &mut id_value) })?;
   // The strings go into the record as they came: checked, never copied.
-  record(env, id, name.value().value, email.value().value)
+  record(env, id_value, name.value().value, email.value().value)
 }
 
 /// [`create_user`] as JS calls it (see `raw`).
 const CREATE_USER: Body<3> =
   |env, _this, [id, name, email]| Ok(create_user(env, id, name, email)?.value().value);
 
-/// `{ id, name, email }` as a JS object literal builds it: V8 allocates the object with its final
-/// shape in one step. Node-API can only add properties to an empty object one at a time, through
-/// V8's generic property machinery, which cost ten times more than all of `createUser`'s checks.
-const RECORD_SOURCE: &str = "(function record(id, name, email) { return { id, name, email } })";
+/// `createUser.check(id, name, email)`: [`create_user`]'s checks without the record, returning
+/// `undefined` (for user.cjs, which builds the record itself).
+const CHECK: Body<3> = |env, _this, [id, name, email]| {
+  read_user(env, &id, &name, &email).into_napi(env)?;
+  to_js(env, ())
+};
 
-/// This thread's [`RECORD_SOURCE`] function, compiled by the first `createUser` call of its
-/// environment, so that environments that never call it never compile it. One slot per thread
-/// is one per environment: Node runs one environment per thread (the main thread, each worker),
-/// which napi-rs's own per-thread state relies on too. The slot names its environment all the
-/// same, and a call from another one recompiles.
+/// Puts [`CREATE_USER`] in place of the `createUser` napi-rs exported, carrying [`CHECK`] as its
+/// non-enumerable `check` (for user.cjs; the package exports user.cjs's wrapper instead).
 ///
-/// Measured on 2026-12-03: building the record through this function costs about 80 ns of
-/// `createUser`'s 165 (a V8 call from C++); building it with `napi_define_properties` on a new
-/// object cost several times more. `npm run test:panic` checks [`record_by_properties`].
-#[derive(Clone, Copy)]
-enum Record {
-  NotCompiled,
-  /// A reference to the compiled function, in that environment.
-  Compiled(sys::napi_env, sys::napi_ref),
-  /// That environment's engine would not compile it: records are built by
-  /// [`record_by_properties`].
-  Refused(sys::napi_env),
-}
-
-thread_local! {
-  static RECORD: Cell<Record> = const { Cell::new(Record::NotCompiled) };
-}
-
-/// Forgets this thread's record function as `env` is torn down (its reference goes with it).
-fn forget_record(env: sys::napi_env) {
-  let _ = RECORD.try_with(|slot| match slot.get() {
-    Record::Compiled(owner, reference) if owner == env => {
-      // SAFETY: a reference of this environment, which is still being torn down.
-      unsafe { sys::napi_delete_reference(env, reference) };
-      slot.set(Record::NotCompiled);
-    }
-    Record::Refused(owner) if owner == env => slot.set(Record::NotCompiled),
-    _ => {}
-  });
-}
-
-/// The record function of `env`, compiled now if this thread has none for it; `None` where the
-/// engine refuses to compile it.
-fn record_function(env: &Env) -> Option<sys::napi_ref> {
-  let raw = env.raw();
-  RECORD.with(|slot| match slot.get() {
-    Record::Compiled(owner, reference) if owner == raw => Some(reference),
-    Record::Refused(owner) if owner == raw => None,
-    previous => {
-      if let Record::Compiled(owner, reference) = previous {
-        // Another environment's, still alive on this thread (its teardown empties the slot).
-        // SAFETY: a live reference of that environment, deleted once.
-        unsafe { sys::napi_delete_reference(owner, reference) };
-      }
-      let compiled = compile_record(env);
-      slot.set(compiled.map_or(Record::Refused(raw), |reference| {
-        Record::Compiled(raw, reference)
-      }));
-      compiled
-    }
-  })
-}
-
-/// Compiles [`RECORD_SOURCE`]; `None` (with no exception left pending) if the engine refuses.
-fn compile_record(env: &Env) -> Option<sys::napi_ref> {
-  let raw = env.raw();
-  let mut source = ptr::null_mut();
-  let mut function = ptr::null_mut();
-  let mut reference = ptr::null_mut();
-  // SAFETY: plain Node-API calls; the source is a constant expression with no side effects.
-  let compiled = unsafe {
-    sys::napi_create_string_utf8(
-      raw,
-      RECORD_SOURCE.as_ptr().cast(),
-      RECORD_SOURCE.len() as isize,
-      &mut source,
-    ) == sys::Status::napi_ok
-      && sys::napi_run_script(raw, source, &mut function) == sys::Status::napi_ok
-      && sys::napi_create_reference(raw, function, 1, &mut reference) == sys::Status::napi_ok
-  };
-  if compiled {
-    return Some(reference);
-  }
-  let _ = error::pending_exception(env);
-  None
-}
-
-/// Defines `createUser` on the exports as [`CREATE_USER`], and has the environment's record
-/// function forgotten when it is torn down.
+/// Measured on 2026-12-03: the record is most of this function's time. Node-API can only add
+/// properties to an empty object one at a time, through V8's generic property machinery, and
+/// calling a JS function from Rust to build it costs as much again; user.cjs's object literal,
+/// after `check`, brings `createUser` from about 3x a plain JS function to under 2x (README
+/// "Performance"). The entry point's spec checks that both give the same records and errors.
 pub fn export(env: &Env, exports: &Object) -> napi::Result<()> {
-  let raw_env = env.raw() as usize;
-  env.add_env_cleanup_hook(raw_env, |env| forget_record(env as sys::napi_env))?;
   raw::replace(
     env,
     exports,
     &[Property::function(c"createUser", &CREATE_USER)],
-  )
+  )?;
+  let create_user: Unknown = exports.get_named_property("createUser")?;
+  raw::add(env, &create_user, &[Property::method(c"check", &CHECK)])
 }
 
 /// Checks the types of all three arguments, then their values: the id, the name, the e-mail
@@ -166,43 +94,8 @@ fn read_user(env: &Env, id: &Unknown, name: &Unknown, email: &Unknown) -> Result
   })?
 }
 
-/// The plain object `{ id, name, email }`, from the environment's [`Record`] function.
+/// The plain object `{ id, name, email }`, built with Node-API a property at a time.
 fn record(
-  env: &Env,
-  id: u32,
-  name: sys::napi_value,
-  email: sys::napi_value,
-) -> napi::Result<Unknown<'_>> {
-  let raw = env.raw();
-  let mut id_value = ptr::null_mut();
-  // SAFETY: plain Node-API calls on live values of this environment; the reference is this
-  // environment's (see `record_function`).
-  unsafe {
-    check_status!(sys::napi_create_uint32(raw, id, &mut id_value))?;
-    let Some(reference) = record_function(env) else {
-      return record_by_properties(env, id_value, name, email);
-    };
-    let mut function = ptr::null_mut();
-    let mut receiver = ptr::null_mut();
-    let mut object = ptr::null_mut();
-    check_status!(sys::napi_get_reference_value(raw, reference, &mut function))?;
-    check_status!(sys::napi_get_undefined(raw, &mut receiver))?;
-    let args = [id_value, name, email];
-    check_status!(sys::napi_call_function(
-      raw,
-      receiver,
-      function,
-      args.len(),
-      args.as_ptr(),
-      &mut object
-    ))?;
-    Ok(Unknown::from_raw_unchecked(raw, object))
-  }
-}
-
-/// The same record built with Node-API alone, a property at a time: where the engine will not
-/// compile [`RECORD_SOURCE`].
-pub fn record_by_properties(
   env: &Env,
   id: sys::napi_value,
   name: sys::napi_value,
