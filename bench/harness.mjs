@@ -36,6 +36,7 @@ export function loadBenchBuild() {
   // As the package's entry point (main.cjs) does: arrays reach the native `sum` as Int32Arrays,
   // and `createUser` builds its record as a JS object literal.
   module.exports.sum = withArrayFastPath(module.exports.sum)
+  module.exports.nativeCreateUser = module.exports.createUser
   module.exports.createUser = withRecordLiteral(module.exports.createUser)
   return module.exports
 }

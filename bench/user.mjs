@@ -1,5 +1,6 @@
-// createUser vs a JS function doing the same validation (same e-mail rule), same object.
-import { compare } from './harness.mjs'
+// createUser vs a JS function doing the same validation (same e-mail rule), same object; and the
+// native createUser, which builds the record through Node-API (the entry point builds it in JS).
+import { compare, ratioTarget } from './harness.mjs'
 import { jsCreateUser } from './reference.mjs'
 
 export default async function userBench(addon) {
@@ -8,10 +9,19 @@ export default async function userBench(addon) {
     name: 'valid user',
     reference: 'JS function',
     batch: 500,
+    target: ratioTarget(
+      'mylib createUser',
+      'createUser within 2× of the same checks and object literal in JS',
+      (r) => r <= 2,
+    ),
     contenders: [
       {
         name: 'mylib createUser',
         run: () => addon.createUser(42, 'Ada Lovelace', 'ada@example.com'),
+      },
+      {
+        name: 'native createUser (record through Node-API)',
+        run: () => addon.nativeCreateUser(42, 'Ada Lovelace', 'ada@example.com'),
       },
       { name: 'JS function', run: () => jsCreateUser(42, 'Ada Lovelace', 'ada@example.com') },
     ],

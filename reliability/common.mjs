@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url'
 
 export const ROOT = dirname(dirname(fileURLToPath(import.meta.url)))
 /** The package's entry point, as users load it. */
-export const ADDON = join(ROOT, 'index.js')
+export const ADDON = join(ROOT, 'main.cjs')
 /** Where each check records its last figures (git-ignored). */
 const DEFAULT_RESULTS = join(ROOT, '.reliability')
 /** MYLIB_RELIABILITY_DIR sets another place, for runs that must not touch the README. */
