@@ -3,6 +3,7 @@
 //!
 //! Nothing here runs user code except where a function says so (property reads).
 
+use std::mem::MaybeUninit;
 use std::ptr;
 
 use napi::{sys, Env, JsValue, Unknown, ValueType};
@@ -151,7 +152,9 @@ pub fn with_utf16<R>(
   f: impl FnOnce(&[u16]) -> R,
 ) -> Result<R> {
   let raw = value.value();
-  let mut stack = [0u16; STACK_UNITS];
+  // Not zeroed: Node-API writes the units it reports (and a NUL), and only those are read.
+  // Zeroing it cost more than a short string's whole copy.
+  let mut stack = [MaybeUninit::<u16>::uninit(); STACK_UNITS];
   let mut written = 0;
   // SAFETY: Node-API writes at most STACK_UNITS units, its NUL included. For anything but a
   // string primitive it fails with `napi_string_expected`, running no user code.
@@ -159,7 +162,7 @@ pub fn with_utf16<R>(
     sys::napi_get_value_string_utf16(
       raw.env,
       raw.value,
-      stack.as_mut_ptr(),
+      stack.as_mut_ptr().cast::<u16>(),
       STACK_UNITS,
       &mut written,
     )
@@ -168,7 +171,9 @@ pub fn with_utf16<R>(
     return Err(type_error(arg, Expected::String, value));
   }
   check(env, status, "reading a string")?;
-  if let Some(units) = stack.get(..written).filter(|_| written < STACK_UNITS - 1) {
+  if written < STACK_UNITS - 1 {
+    // SAFETY: Node-API initialised the first `written` units (fewer than STACK_UNITS).
+    let units = unsafe { std::slice::from_raw_parts(stack.as_ptr().cast::<u16>(), written) };
     return Ok(f(units));
   }
   // The buffer filled up, so the string may be longer: read it whole.
