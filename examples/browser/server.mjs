@@ -49,6 +49,11 @@ function api(req, res) {
       return res.writeHead(204, cors).end()
     case '/redirect':
       return res.writeHead(302, { ...cors, location: '/utf8' }).end()
+    // Redirects to schemes other than http(s), which a browser's fetch does not follow.
+    case '/to-ftp':
+      return res.writeHead(302, { ...cors, location: 'ftp://127.0.0.1/file' }).end()
+    case '/to-data':
+      return res.writeHead(302, { ...cors, location: 'data:text/plain,hello' }).end()
     case '/echo-header':
       return res.writeHead(200, cors).end(req.headers['x-mylib'] ?? '')
     case '/hang':
