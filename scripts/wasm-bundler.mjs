@@ -55,7 +55,7 @@ async function viteBuild(project) {
     logLevel: 'warn',
     build: { outDir: out, emptyOutDir: true },
   })
-  return { name: `Vite ${vite.version}`, version: vite.version, out }
+  return { name: `Vite ${vite.version}`, out }
 }
 
 /** Bundles main.js with esbuild for browsers, as ES modules (the entry's top-level await needs
@@ -74,7 +74,7 @@ async function esbuildBuild(project) {
     logLevel: 'warning',
   })
   copyFileSync(join(project, 'index.html'), join(out, 'index.html'))
-  return { name: `esbuild ${esbuild.version}`, version: esbuild.version, out }
+  return { name: `esbuild ${esbuild.version}`, out }
 }
 
 /** Runs `check` and adds { name, error } to `results`. */
