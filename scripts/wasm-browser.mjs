@@ -73,12 +73,13 @@ async function devtools(port) {
 }
 
 /** Runs the page in Chromium (with its benchmark when `benchMs` is given); resolves to
- * { version, report, png }. */
-export async function runPage({ width = 1000, height = 1500, benchMs = 0 } = {}) {
+ * { version, report, png }. `site` ({ folder, onRequest }) serves another page instead of the
+ * demo (see startServers). */
+export async function runPage({ width = 1000, height = 1500, benchMs = 0, site = {} } = {}) {
   const { binary, version } = findChromium()
   let deliver
   const reported = new Promise((resolve) => (deliver = resolve))
-  const servers = await startServers({ onReport: deliver, benchMs })
+  const servers = await startServers({ ...site, onReport: deliver, benchMs })
   const port = await freePort()
   const profile = mkdtempSync(join(tmpdir(), 'mylib-chromium-'))
   const chromium = spawn(

@@ -7,8 +7,11 @@
 //   node scripts/wasm.mjs test           `npm run test:wasm`: builds, then runs
 //                                        runtimes/conformance.mjs against the packed mylib-wasm
 //                                        in a consumer project with this Node, by import and by
-//                                        require, and the browser test (scripts/wasm-browser.mjs:
-//                                        "wasm-browser: skipped (<reason>)" without Chromium)
+//                                        require, the browser test (scripts/wasm-browser.mjs:
+//                                        "wasm-browser: skipped (<reason>)" without Chromium) and
+//                                        the bundler test (scripts/wasm-bundler.mjs: Vite and
+//                                        esbuild; its pages "wasm-bundler: skipped (<reason>)"
+//                                        without Chromium)
 //
 // wasm-bindgen-cli is installed once (cargo install, the version of wasm-bindgen in Cargo.lock)
 // into the tools folder, MYLIB_TOOLS_DIR (default `.tools/`); wasm-opt comes from the npm package
@@ -265,6 +268,23 @@ async function test() {
   const consumer = layOutConsumer(join(TARGET, 'wasm-consumer'))
   for (const load of ['import', 'require']) conformance(consumer, load)
   await browser()
+  await bundlers()
+}
+
+/** The app of examples/bundler built by Vite and esbuild from a project where mylib-wasm is
+ * installed from its tarball, each output in headless Chromium (scripts/wasm-bundler.mjs); the
+ * pages are skipped when no Chromium is installed, the builds are checked all the same. */
+async function bundlers() {
+  const { testBundlers } = await import('./wasm-bundler.mjs')
+  const folder = join(TARGET, 'wasm-bundler')
+  rmSync(folder, { recursive: true, force: true })
+  const { results, skipped } = await testBundlers(folder, pack(folder))
+  for (const { name, error } of results) {
+    counts[error ? 'failed' : 'passed']++
+    console.log(`${error ? 'not ok' : 'ok'} - ${name}`)
+    if (error) console.log(`  # ${error}`)
+  }
+  if (skipped) console.log(`wasm-bundler: skipped (${skipped})`)
 }
 
 /** The page in headless Chromium (scripts/wasm-browser.mjs); a skip when none is installed. */

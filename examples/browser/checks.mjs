@@ -178,6 +178,17 @@ function checks(api) {
         message: /^fetchData: The argument 'options\.headers\['a b'\]' has an invalid header name/,
       })
     },
+    'fetchData: a redirect to ftp: or data: is ERR_NETWORK': async () => {
+      // The browser's fetch refuses to follow it and says only "Failed to fetch", as for a
+      // server it cannot reach; the addon names the scheme (ERR_INVALID_URL_SCHEME, asserted by
+      // __test__/fetch-options.spec.ts).
+      for (const path of ['/to-ftp', '/to-data']) {
+        await rejects(fetchData(`${api}${path}`), {
+          code: 'ERR_NETWORK',
+          message: `fetchData: GET ${api}${path} failed (ERR_NETWORK): Failed to fetch`,
+        })
+      }
+    },
     'fetchData: a response without CORS headers is ERR_NETWORK': async () => {
       await rejects(fetchData(`${api}/no-cors`), {
         code: 'ERR_NETWORK',

@@ -10,7 +10,7 @@
 import { once } from 'node:events'
 import { readFile } from 'node:fs/promises'
 import { createServer } from 'node:http'
-import { dirname, extname, join, normalize } from 'node:path'
+import { dirname, extname, join, normalize, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const HERE = dirname(fileURLToPath(import.meta.url))
@@ -49,6 +49,11 @@ function api(req, res) {
       return res.writeHead(204, cors).end()
     case '/redirect':
       return res.writeHead(302, { ...cors, location: '/utf8' }).end()
+    // Redirects to schemes other than http(s), which a browser's fetch does not follow.
+    case '/to-ftp':
+      return res.writeHead(302, { ...cors, location: 'ftp://127.0.0.1/file' }).end()
+    case '/to-data':
+      return res.writeHead(302, { ...cors, location: 'data:text/plain,hello' }).end()
     case '/echo-header':
       return res.writeHead(200, cors).end(req.headers['x-mylib'] ?? '')
     case '/hang':
@@ -70,8 +75,10 @@ function api(req, res) {
   }
 }
 
-/** The page, its script, the package, the page's configuration and the report endpoint. */
-function page(apiOrigin, onReport, benchMs) {
+/** The page, its script, the package, the page's configuration and the report endpoint; or,
+ * with `folder`, that folder's files (a bundler's output) instead of the page and the package.
+ * `onRequest` is told the path, status and content type of every file asked for. */
+function page(apiOrigin, { onReport, benchMs, folder, onRequest }) {
   return async (req, res) => {
     const path = new URL(req.url, 'http://x').pathname
     if (path === '/config.json') {
@@ -84,33 +91,45 @@ function page(apiOrigin, onReport, benchMs) {
       res.writeHead(204).end()
       return onReport(JSON.parse(Buffer.concat(chunks).toString('utf8')))
     }
-    const file =
-      path === '/bench/reference.mjs'
+    const index = path === '/' ? 'index.html' : path.slice(1)
+    const file = folder
+      ? join(folder, normalize(index))
+      : path === '/bench/reference.mjs'
         ? REFERENCE
         : path.startsWith('/mylib-wasm/')
           ? join(PKG, normalize(path.slice('/mylib-wasm/'.length)))
-          : join(HERE, normalize(path === '/' ? 'index.html' : path.slice(1)))
-    if (file !== REFERENCE && !file.startsWith(PKG) && !file.startsWith(HERE)) {
-      return res.writeHead(403).end()
+          : join(HERE, normalize(index))
+    const allowed = folder
+      ? file.startsWith(`${folder}${sep}`)
+      : file === REFERENCE || file.startsWith(PKG) || file.startsWith(HERE)
+    const type = TYPES[extname(file)] ?? 'application/octet-stream'
+    let status = 403
+    if (allowed) {
+      try {
+        const body = await readFile(file)
+        status = 200
+        res.writeHead(status, { 'content-type': type }).end(body)
+      } catch {
+        status = 404
+        res.writeHead(status).end('not found')
+      }
+    } else {
+      res.writeHead(status).end()
     }
-    try {
-      const body = await readFile(file)
-      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' })
-      res.end(body)
-    } catch {
-      res.writeHead(404).end('not found')
-    }
+    onRequest?.({ path, status, type })
   }
 }
 
 /** Starts both servers on 127.0.0.1; `onReport` receives the page's results when given; with
  * `benchMs`, the page also times the sync exports (examples/browser/bench.mjs) for that long per
- * contender and case. */
-export async function startServers({ port = 0, onReport, benchMs = 0 } = {}) {
+ * contender and case; with `folder` (an absolute path), the page server serves that folder's
+ * files, its /config.json and /report, and `onRequest` hears of every file asked for. */
+export async function startServers({ port = 0, onReport, benchMs = 0, folder, onRequest } = {}) {
   const apiServer = createServer(api).listen(0, '127.0.0.1')
   await once(apiServer, 'listening')
   const apiOrigin = `http://127.0.0.1:${apiServer.address().port}`
-  const pageServer = createServer(page(apiOrigin, onReport, benchMs)).listen(port, '127.0.0.1')
+  const handler = page(apiOrigin, { onReport, benchMs, folder, onRequest })
+  const pageServer = createServer(handler).listen(port, '127.0.0.1')
   await once(pageServer, 'listening')
   return {
     url: `http://127.0.0.1:${pageServer.address().port}/`,
