@@ -3,6 +3,7 @@
 //! Python exceptions.
 
 mod args;
+mod bridge;
 mod calculator;
 mod error;
 mod fetch;
@@ -21,6 +22,7 @@ fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
   module.add_class::<user::User>()?;
   module.add_function(wrap_pyfunction!(user::create_user, module)?)?;
   module.add_function(wrap_pyfunction!(fetch::_fetch_data, module)?)?;
+  module.add_class::<bridge::FetchRequest>()?;
   module.add_function(wrap_pyfunction!(fetch::_fetch_data_sync, module)?)?;
   module.add("DEFAULT_MAX_BYTES", fetch::MAX_BYTES)?;
   Ok(())
