@@ -15,9 +15,10 @@ use std::collections::HashMap;
 use std::future::Future;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::pin::Pin;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::task::{Context, Poll};
+use std::time::{Duration, Instant};
 
 use mylib_core::Error;
 use pyo3::prelude::*;
@@ -95,8 +96,40 @@ fn finish(inbox: Arc<Inbox>, id: u64, outcome: Outcome) {
   }
 }
 
+/// Set by [`close`] at interpreter exit: from then on no wakeup takes the GIL.
+static CLOSING: AtomicBool = AtomicBool::new(false);
+
+/// Wakeups that may be taking or holding the GIL right now.
+static WAKING: AtomicUsize = AtomicUsize::new(0);
+
 /// Schedules [`Drain`] on the inbox's event loop (on a blocking-pool thread: it takes the GIL).
 fn wake(inbox: Arc<Inbox>) {
+  // Counted before CLOSING is read, so that `close` either sees this wakeup or is seen by it.
+  WAKING.fetch_add(1, Ordering::SeqCst);
+  if !CLOSING.load(Ordering::SeqCst) {
+    schedule_drain(inbox);
+  }
+  WAKING.fetch_sub(1, Ordering::SeqCst);
+}
+
+/// Registered with `atexit` by the module: waits (GIL released, 1 s at most) for the wakeups
+/// under way and lets no new one start. A thread that takes the GIL once the interpreter is
+/// finalizing is ended by CPython with `pthread_exit`, which cannot unwind through Rust code;
+/// `call_soon_threadsafe` lets go of the GIL while it writes to the loop's self-pipe, so a
+/// wakeup racing the interpreter's exit would otherwise crash the process.
+#[pyfunction]
+pub fn _close_bridge(py: Python<'_>) {
+  CLOSING.store(true, Ordering::SeqCst);
+  py.detach(|| {
+    let deadline = Instant::now() + Duration::from_secs(1);
+    while WAKING.load(Ordering::SeqCst) > 0 && Instant::now() < deadline {
+      std::thread::sleep(Duration::from_millis(1));
+    }
+  });
+}
+
+/// Hands `inbox` to its event loop's thread (`call_soon_threadsafe`).
+fn schedule_drain(inbox: Arc<Inbox>) {
   Python::attach(|py| {
     let event_loop = inbox.event_loop.clone_ref(py);
     let drain = Drain {

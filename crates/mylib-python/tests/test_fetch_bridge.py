@@ -3,6 +3,8 @@ or exception; cancellation and dropping abort the request; any loop, any thread.
 
 import asyncio
 import gc
+import subprocess
+import sys
 import threading
 
 import pytest
@@ -105,3 +107,23 @@ def test_any_running_loop(server: Server, policy: str) -> None:
         assert loop.run_until_complete(mylib.fetch_data(f"{server.url}/n/{policy}")) == policy
     finally:
         loop.close()
+
+
+EXIT_RIGHT_AFTER = """
+import asyncio, sys
+import mylib
+
+async def main():
+    urls = [f"{sys.argv[1]}/n/{i}" for i in range(300)]
+    assert await asyncio.gather(*(mylib.fetch_data(url) for url in urls)) == [str(i) for i in range(300)]
+
+asyncio.run(main())
+"""
+
+
+def test_the_interpreter_exits_cleanly_right_after_the_last_result(server: Server) -> None:
+    # The last wakeup may still be inside call_soon_threadsafe when the loop resolves the last
+    # future and the interpreter exits: it must not take the GIL during finalization (a crash).
+    for _ in range(12):
+        run = subprocess.run([sys.executable, "-c", EXIT_RIGHT_AFTER, server.url], capture_output=True, timeout=60)
+        assert (run.returncode, run.stderr) == (0, b"")

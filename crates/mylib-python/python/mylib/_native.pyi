@@ -51,3 +51,5 @@ def _fetch_data_sync(
     max_bytes: int,
     ca: Union[str, Sequence[str], None],
 ) -> str: ...
+def _close_bridge() -> None:
+    """Run by ``atexit``: wait for the bridge's wakeups under way, and start no new one."""
