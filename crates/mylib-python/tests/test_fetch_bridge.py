@@ -97,6 +97,18 @@ def test_a_paused_loop_gets_its_results_when_it_runs_again(server: Server) -> No
         paused.close()
 
 
+def test_a_loop_closed_with_requests_in_flight_is_let_go(server: Server) -> None:
+    closed = asyncio.new_event_loop()
+    tasks = [closed.create_task(mylib.fetch_data(f"{server.url}/n/{i}")) for i in range(20)]
+    closed.run_until_complete(asyncio.sleep(0))
+    closed.close()
+    # The requests finish on mylib's threads; their wakeup finds the loop closed and drops them.
+    threading.Event().wait(0.5)
+    assert not any(task.done() for task in tasks)
+    # Another loop on the same thread works as ever.
+    assert asyncio.run(mylib.fetch_data(f"{server.url}/n/after")) == "after"
+
+
 @pytest.mark.parametrize("policy", ["default", "subclass"])
 def test_any_running_loop(server: Server, policy: str) -> None:
     class Loop(asyncio.SelectorEventLoop):
