@@ -6,19 +6,15 @@
 // the least CPU, which leaves the most to the clients being measured. Without nginx, a node:http
 // server in a child process stands in. Reports requests/s and CPU time per request (whole
 // process, and the main JS thread alone, read from /proc).
-import { execFileSync, fork, spawn, spawnSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { once } from 'node:events'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { readFileSync } from 'node:fs'
 import { promisify } from 'node:util'
 import { gunzip } from 'node:zlib'
 
 import { Agent, request } from 'undici'
 
-import { freePort } from '../scripts/common.mjs'
 import { testPki } from '../scripts/pki.mjs'
 import { BODY, GZIP_TEXT } from './fetch-bodies.mjs'
+import { nodeServer, serverProcess } from './fetch-servers.mjs'
 import { record } from './harness.mjs'
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 20_000)
@@ -31,86 +27,6 @@ function mainThreadCpuMs() {
   const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8')
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
   return (Number(fields[11]) + Number(fields[12])) * CLOCK_TICK_MS
-}
-
-/** The nginx binary, if installed. */
-function findNginx() {
-  for (const candidate of ['/usr/sbin/nginx', 'nginx']) {
-    try {
-      execFileSync(candidate, ['-v'], { stdio: 'ignore' })
-      return candidate
-    } catch {
-      // Not there: try the next one.
-    }
-  }
-  return undefined
-}
-
-async function waitForServer(url) {
-  for (let attempt = 0; attempt < 100; attempt++) {
-    try {
-      if ((await (await fetch(url)).text()) === BODY) return
-    } catch {
-      // Not listening yet.
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
-  throw new Error(`fetch: the server at ${url} never answered`)
-}
-
-async function nginxServer(nginx) {
-  const dir = mkdtempSync(join(tmpdir(), 'mylib-bench-nginx-'))
-  const port = await freePort()
-  writeFileSync(join(dir, 'body.txt'), BODY)
-  const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']
-    .map((kind) => `${kind}_temp_path ${dir}/${kind};`)
-    .join(' ')
-  writeFileSync(
-    join(dir, 'nginx.conf'),
-    `daemon off; master_process off; worker_processes 1; pid ${dir}/nginx.pid;
-error_log stderr error;
-events { worker_connections 4096; }
-http {
-  access_log off; ${temp}
-  keepalive_requests 10000000; keepalive_timeout 60s;
-  server { listen 127.0.0.1:${port}; root ${dir}; default_type text/plain; }
-}
-`,
-  )
-  const child = spawn(nginx, ['-p', dir, '-c', join(dir, 'nginx.conf')], {
-    stdio: ['ignore', 'inherit', 'inherit'],
-  })
-  const url = `http://127.0.0.1:${port}/body.txt`
-  await waitForServer(url)
-  return {
-    name: `${spawnSync(nginx, ['-v'], { encoding: 'utf8' }).stderr.replace('nginx version: ', '').trim()}, one worker process, a static file`,
-    url,
-    stop: () => {
-      child.kill()
-      rmSync(dir, { recursive: true, force: true })
-    },
-  }
-}
-
-/** bench/fetch-server.mjs in a child process; `env` selects HTTPS. */
-async function nodeServer(env = {}) {
-  const child = fork(new URL('./fetch-server.mjs', import.meta.url), [], {
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    env: { ...process.env, ...env },
-  })
-  const [port] = await once(child, 'message')
-  return { port, stop: () => child.kill() }
-}
-
-async function serverProcess() {
-  const nginx = findNginx()
-  if (nginx) return nginxServer(nginx)
-  const { port, stop } = await nodeServer()
-  return {
-    name: 'node:http in a child process (nginx is not installed)',
-    url: `http://127.0.0.1:${port}/`,
-    stop,
-  }
 }
 
 async function measure(run, concurrency, expected = BODY) {

@@ -14,7 +14,8 @@
 //   node scripts/python.mjs bench [--smoke]
 //                                   `npm run bench:python`: crates/mylib-python/bench/bench.py
 //                                   (sum, greet, Calculator.add, create_user against plain Python;
-//                                   fetch_data against aiohttp and httpx on a loopback server);
+//                                   fetch_data against aiohttp and httpx on loopback servers:
+//                                   nginx when installed, and node:http);
 //                                   writes its table into crates/mylib-python/README.md (--smoke:
 //                                   a short run that only checks the answers, for CI)
 //   node scripts/python.mjs install `npm run test:python-install`: publishes the wheel and sdist
@@ -31,6 +32,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:f
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
+import { findNginx, nginxServer, nodeServer } from '../bench/fetch-servers.mjs'
 import { replaceSection } from '../runtimes/readme.mjs'
 import { Missing, freePort, must, run } from './common.mjs'
 
@@ -153,24 +155,35 @@ const BENCH_PINS = ['aiohttp==3.14.5', 'httpx==0.29.0']
 /** Seconds per call, for the table. */
 const us = (seconds) => `${(seconds * 1e6).toFixed(3)} µs`
 
-/** Runs bench.py against bench/fetch-server.mjs; without `smoke`, writes the README table. */
+/**
+ * Runs bench.py against the loopback fetch servers (bench/fetch-servers.mjs); without `smoke`,
+ * writes the README table.
+ */
 async function bench({ smoke }) {
   const { wheel } = build()
   const python = venv(join(ROOT, 'target', 'python', 'bench-venv'), [...BENCH_PINS, wheel], {
     fresh: true,
   })
-  const { fork } = await import('node:child_process')
-  const { once } = await import('node:events')
-  const server = fork(join(ROOT, 'bench', 'fetch-server.mjs'), [], {
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  })
-  const [port] = await once(server, 'message')
+  // nginx, when installed, serves with the least CPU, so it shows the most of the clients on this
+  // small machine; node:http is measured as well, as the server that is always there.
+  const servers = []
   let result
   try {
-    const args = [join(CRATE, 'bench', 'bench.py'), `http://127.0.0.1:${port}/`]
+    const nginx = findNginx()
+    if (nginx) servers.push(await nginxServer(nginx))
+    const node = await nodeServer()
+    servers.push({
+      name: 'node:http (bench/fetch-server.mjs)',
+      url: `http://127.0.0.1:${node.port}/`,
+      stop: node.stop,
+    })
+    const args = [
+      join(CRATE, 'bench', 'bench.py'),
+      JSON.stringify(servers.map(({ name, url }) => ({ name, url }))),
+    ]
     result = spawnSync(python, smoke ? [...args, 'smoke'] : args, { encoding: 'utf8' })
   } finally {
-    server.kill()
+    for (const server of servers) server.stop()
   }
   process.stdout.write(result.stdout)
   process.stderr.write(result.stderr)
@@ -200,7 +213,7 @@ async function bench({ smoke }) {
     return `| ${entry.case} | ${mylib} | ${others} | ${ratio} | ${verdict} |`
   })
   const lines = [
-    `Measured ${new Date().toISOString().slice(0, 10)} with \`npm run bench:python\`: ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, CPython ${environment.python}, aiohttp ${environment.aiohttp}, httpx ${environment.httpx}; medians of 7 rounds. The fetch server is bench/fetch-server.mjs (node:http in its own process, a 1 KiB body).`,
+    `Measured ${new Date().toISOString().slice(0, 10)} with \`npm run bench:python\`: ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, CPython ${environment.python}, aiohttp ${environment.aiohttp}, httpx ${environment.httpx}; medians of 7 rounds (the fetch contenders' rounds taken in turn). Each fetch server runs in its own process on 127.0.0.1 and sends a 1 KiB body over kept-alive connections: ${servers.map(({ name }) => name).join('; ')}.`,
     '',
     '| Case | mylib | Reference | Ratio | Target |',
     '| --- | --- | --- | --- | --- |',

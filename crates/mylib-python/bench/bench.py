@@ -1,8 +1,9 @@
 """The Python package's benchmark, run by `npm run bench:python` (scripts/python.mjs bench).
 
 Each case first checks that every contender returns the same answer, then times them in turn
-in one process and reports medians and ratios as JSON on the last line of output. argv[1] is the
-URL of a loopback HTTP server in another process; argv[2] is "smoke" for a short run.
+in one process and reports medians and ratios as JSON on the last line of output. argv[1] is a
+JSON list of loopback HTTP servers in other processes, each {"name": ..., "url": ...}, all serving
+the same body; argv[2] is "smoke" for a short run.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import httpx
 
 import mylib
 
-URL = sys.argv[1]
+SERVERS: list[dict[str, str]] = json.loads(sys.argv[1])
 SMOKE = len(sys.argv) > 2 and sys.argv[2] == "smoke"
 ROUNDS = 3 if SMOKE else 7
 REQUESTS = 200 if SMOKE else 5000
@@ -128,10 +129,12 @@ compare(
 )
 
 
-async def rate(fetch: Callable[[], Awaitable[str]], expected: str) -> float:
-    """Requests per second at CONCURRENCY: the median of ROUNDS passes of REQUESTS requests."""
-    samples = []
-    for _ in range(ROUNDS):
+async def rates(contenders: dict[str, Callable[[], Awaitable[str]]], expected: str) -> dict[str, float]:
+    """Requests per second of each contender at CONCURRENCY: a warm-up pass each (connections),
+    then ROUNDS passes of REQUESTS requests taken in turn, so that a passing disturbance on a shared
+    machine hits every contender alike; each contender's median pass."""
+
+    async def one_pass(fetch: Callable[[], Awaitable[str]]) -> float:
         left = REQUESTS
 
         async def worker() -> None:
@@ -143,46 +146,55 @@ async def rate(fetch: Callable[[], Awaitable[str]], expected: str) -> float:
 
         start = time.perf_counter()
         await asyncio.gather(*(worker() for _ in range(CONCURRENCY)))
-        samples.append(REQUESTS / (time.perf_counter() - start))
-    return statistics.median(samples)
+        return REQUESTS / (time.perf_counter() - start)
+
+    for fetch in contenders.values():
+        await one_pass(fetch)
+    samples: dict[str, list[float]] = {label: [] for label in contenders}
+    for _ in range(ROUNDS):
+        for label, fetch in contenders.items():
+            samples[label].append(await one_pass(fetch))
+    return {label: statistics.median(passes) for label, passes in samples.items()}
 
 
-async def fetches() -> None:
+async def fetches(server: dict[str, str]) -> None:
+    url = server["url"]
     limits = httpx.Limits(max_connections=CONCURRENCY, max_keepalive_connections=CONCURRENCY)
     async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=CONCURRENCY)) as session, httpx.AsyncClient(limits=limits) as client:
 
         async def by_aiohttp() -> str:
-            async with session.get(URL) as response:
+            async with session.get(url) as response:
                 return await response.text()
 
         async def by_httpx() -> str:
-            return (await client.get(URL)).text
+            return (await client.get(url)).text
 
         contenders: dict[str, Callable[[], Awaitable[str]]] = {
-            "mylib": lambda: mylib.fetch_data(URL),
+            "mylib": lambda: mylib.fetch_data(url),
             "aiohttp": by_aiohttp,
             "httpx": by_httpx,
         }
-        expected = await mylib.fetch_data(URL)
+        expected = await mylib.fetch_data(url)
         for label, fetch in contenders.items():
             if await fetch() != expected:
                 raise SystemExit(f"fetch: {label} returned another body")
-        rates = {label: await rate(fetch, expected) for label, fetch in contenders.items()}
-        ratio = rates["mylib"] / rates["aiohttp"]
+        measured = await rates(contenders, expected)
+        ratio = measured["mylib"] / measured["aiohttp"]
         results.append(
             {
-                "case": f"fetch_data, {REQUESTS:,} requests at concurrency {CONCURRENCY}",
+                "case": f"fetch_data, {REQUESTS:,} requests at concurrency {CONCURRENCY}, from {server['name'].split(',')[0]}",
                 "reference": "aiohttp",
-                "rates": rates,
+                "rates": measured,
                 "ratio": ratio,
                 "target": "at least 2x aiohttp's ClientSession and at least httpx's AsyncClient",
-                "met": ratio >= 2 and rates["mylib"] >= rates["httpx"],
+                "met": ratio >= 2 and measured["mylib"] >= measured["httpx"],
             }
         )
-        print("fetch: " + ", ".join(f"{k} {v:,.0f} req/s" for k, v in rates.items()), flush=True)
+        print(f"fetch from {server['name']}: " + ", ".join(f"{k} {v:,.0f} req/s" for k, v in measured.items()), flush=True)
 
 
-asyncio.run(fetches())
+for server in SERVERS:
+    asyncio.run(fetches(server))
 environment = {
     "python": platform.python_version(),
     "aiohttp": aiohttp.__version__,

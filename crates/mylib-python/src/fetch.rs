@@ -9,6 +9,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyMapping, PyString};
 
 use crate::args::{float, int_in, text};
+use crate::bridge::{self, FetchRequest};
 use crate::error::{arg_prefix, type_error, IntoPy};
 
 fn arg(param: Param) -> Argument {
@@ -84,8 +85,8 @@ fn read(
   Ok((url, options))
 }
 
-/// The asyncio half of `mylib.fetch_data` (the Python wrapper awaits it inside a coroutine, so
-/// that a running loop exists when it is called).
+/// The asyncio half of `mylib.fetch_data`: the request, started for the running loop (the Python
+/// wrapper calls it inside a coroutine and awaits it, cancelling it if the await is cancelled).
 #[pyfunction]
 #[pyo3(signature = (url, *, timeout = None, headers = None, max_bytes = None, ca = None))]
 pub fn _fetch_data<'py>(
@@ -95,11 +96,9 @@ pub fn _fetch_data<'py>(
   headers: Option<&Bound<'py, PyAny>>,
   max_bytes: Option<&Bound<'py, PyAny>>,
   ca: Option<&Bound<'py, PyAny>>,
-) -> PyResult<Bound<'py, PyAny>> {
+) -> PyResult<FetchRequest> {
   let (url, options) = read(url, timeout, headers, max_bytes, ca)?;
-  pyo3_async_runtimes::tokio::future_into_py(py, async move {
-    mylib_core::fetch(url, options).await.py()
-  })
+  bridge::spawn(py, mylib_core::fetch(url, options))
 }
 
 /// The native half of `mylib.fetch_data_sync`: blocks the calling thread, GIL released.

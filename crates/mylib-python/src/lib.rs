@@ -3,6 +3,7 @@
 //! Python exceptions.
 
 mod args;
+mod bridge;
 mod calculator;
 mod error;
 mod fetch;
@@ -21,6 +22,13 @@ fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
   module.add_class::<user::User>()?;
   module.add_function(wrap_pyfunction!(user::create_user, module)?)?;
   module.add_function(wrap_pyfunction!(fetch::_fetch_data, module)?)?;
+  module.add_class::<bridge::FetchRequest>()?;
+  let close_bridge = wrap_pyfunction!(bridge::_close_bridge, module)?;
+  module.add_function(close_bridge.clone())?;
+  module
+    .py()
+    .import("atexit")?
+    .call_method1("register", (close_bridge,))?;
   module.add_function(wrap_pyfunction!(fetch::_fetch_data_sync, module)?)?;
   module.add("DEFAULT_MAX_BYTES", fetch::MAX_BYTES)?;
   Ok(())

@@ -31,6 +31,8 @@ class Handler(BaseHTTPRequestHandler):
             self.send(200, b"caf\xe9", "text/plain; charset=iso-8859-1")
         elif self.path == "/echo-header":
             self.send(200, str(self.headers.get("x-mylib-test")).encode())
+        elif self.path.startswith("/n/"):
+            self.send(200, self.path[len("/n/") :].encode())
         elif self.path == "/big":
             self.send(200, b"x" * 100_000)
         elif self.path == "/slow":
@@ -52,9 +54,14 @@ class Handler(BaseHTTPRequestHandler):
             self.send(404, b"not found")
 
 
+class Listener(ThreadingHTTPServer):
+    # Hundreds of requests connect at once: the default listen backlog (5) would drop their SYNs.
+    request_queue_size = 512
+
+
 class Server:
     def __init__(self) -> None:
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd = Listener(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
         self.httpd.slow_started = threading.Event()  # type: ignore[attr-defined]
         self.httpd.slow_closed = threading.Event()  # type: ignore[attr-defined]

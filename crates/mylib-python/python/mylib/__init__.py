@@ -80,7 +80,13 @@ async def fetch_data(
         FetchConnectionResetError: the connection was reset (also a ``ConnectionResetError``).
         FetchError: any other failure; ``.code`` says which (``"ERR_BODY_TOO_LARGE"``, ...).
     """
-    return await _fetch_data(url, timeout=timeout, headers=headers, max_bytes=max_bytes, ca=ca)
+    request = _fetch_data(url, timeout=timeout, headers=headers, max_bytes=max_bytes, ca=ca)
+    try:
+        return await request
+    except BaseException:
+        # Cancelled (or closed): abort the request now, not when the traceback lets it go.
+        request.cancel()
+        raise
 
 
 def fetch_data_sync(

@@ -1,4 +1,4 @@
-from typing import Awaitable, Iterable, Mapping, Optional, Sequence, Union, final
+from typing import Any, Generator, Iterable, Mapping, Optional, Sequence, Union, final
 
 from typing_extensions import Buffer
 
@@ -27,6 +27,14 @@ class User:
     @property
     def email(self) -> str: ...
 def create_user(id: int, name: str, email: str) -> User: ...
+@final
+class _FetchRequest:
+    """One request of ``fetch_data`` in flight; dropping it aborts the request."""
+
+    def __await__(self) -> Generator[Any, None, str]: ...
+    def cancel(self) -> None:
+        """Abort the request (closing its connection); a no-op once it has finished."""
+
 def _fetch_data(
     url: str,
     *,
@@ -34,7 +42,7 @@ def _fetch_data(
     headers: Optional[Mapping[str, str]],
     max_bytes: int,
     ca: Union[str, Sequence[str], None],
-) -> Awaitable[str]: ...
+) -> _FetchRequest: ...
 def _fetch_data_sync(
     url: str,
     *,
@@ -43,3 +51,5 @@ def _fetch_data_sync(
     max_bytes: int,
     ca: Union[str, Sequence[str], None],
 ) -> str: ...
+def _close_bridge() -> None:
+    """Run by ``atexit``: wait for the bridge's wakeups under way, and start no new one."""
