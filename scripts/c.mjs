@@ -136,12 +136,69 @@ async function startServer() {
   })
   server.listen(0, '127.0.0.1')
   await once(server, 'listening')
+  const edges = await startEdgeServer()
   const refusedPort = await freePort()
   return {
     base: `http://127.0.0.1:${server.address().port}`,
+    edges: edges.base,
     refused: `http://127.0.0.1:${refusedPort}/`,
-    close: () => server.close(),
+    close: () => {
+      server.close()
+      edges.close()
+    },
   }
+}
+
+/**
+ * A second loopback server, for keep-alive connections that end badly; its own origin, so the
+ * pool holds at most the one connection the sequential test left there. It answers
+ * `keep-alive` and then:
+ * - /close-after, /reset-after: closes the connection (FIN; RST) 20 ms after the response, while
+ *   the client is between calls;
+ * - /fresh-only: answers a connection's first request only, and drops the connection unanswered
+ *   on a later one (a server whose keep-alive timer fires as the request arrives);
+ * - /reset-always: resets the connection on every request, unanswered; /reset-late: the same,
+ *   300 ms after the request; /resets: how many /reset-always and /reset-late requests arrived
+ *   since the last /resets.
+ */
+async function startEdgeServer() {
+  let resets = 0
+  const server = createServer((req, res) => {
+    const { socket } = req
+    socket.served = (socket.served ?? 0) + 1
+    const send = (body) => res.writeHead(200, { 'content-length': body.length }).end(body)
+    const later = (ms, action) => {
+      const timer = setTimeout(action, ms)
+      socket.on('close', () => clearTimeout(timer))
+    }
+    switch (req.url) {
+      case '/close-after':
+        res.on('finish', () => later(20, () => socket.destroy()))
+        return send('closed after')
+      case '/reset-after':
+        res.on('finish', () => later(20, () => socket.resetAndDestroy()))
+        return send('reset after')
+      case '/fresh-only':
+        return socket.served === 1 ? send('fresh') : socket.destroy()
+      case '/reset-always':
+        resets += 1
+        return socket.resetAndDestroy()
+      case '/reset-late':
+        resets += 1
+        return later(300, () => socket.resetAndDestroy())
+      case '/resets': {
+        const body = String(resets)
+        resets = 0
+        return send(body)
+      }
+      default:
+        return res.writeHead(404, { 'content-length': 0 }).end()
+    }
+  })
+  server.keepAliveTimeout = 60_000
+  server.listen(0, '127.0.0.1')
+  await once(server, 'listening')
+  return { base: `http://127.0.0.1:${server.address().port}`, close: () => server.close() }
 }
 
 const counts = { passed: 0, failed: 0 }
@@ -238,7 +295,7 @@ async function test({ check }) {
 
   const server = await startServer()
   try {
-    const args = [server.base, server.refused]
+    const args = [server.base, server.refused, server.edges]
     if (built.shared) await runTests('shared library', binaries.shared, args)
     if (built.static) await runTests('static library', binaries.static, args)
     if (built.sanitized) {
