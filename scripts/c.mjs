@@ -13,8 +13,10 @@
 //                                       C99 and C++17 (-Wall -Wextra -Werror -pedantic), then runs
 //                                       crates/mylib-c/tests/test_mylib.c against the shared and
 //                                       the static library, under ASan and UBSan, and under
-//                                       valgrind, with a loopback HTTP server it starts; builds
-//                                       examples/main.c with pkg-config and runs it
+//                                       valgrind, with the loopback servers it starts (one
+//                                       plain; one, HTTP and HTTPS, whose keep-alive connections
+//                                       end badly); builds examples/main.c with pkg-config and
+//                                       runs it
 //
 // cbindgen is installed once (cargo install) into the tools folder, MYLIB_TOOLS_DIR (default
 // `.tools/`). The test ends with "c: N passed, N failed"; it exits 2 with "c: skipped (<reason>)"
@@ -255,6 +257,10 @@ function compileCheck(label, compiler, args) {
 async function test({ check }) {
   for (const tool of ['gcc', 'g++', 'pkg-config', 'valgrind']) {
     if (!has(tool)) throw new Missing(`${tool} is not installed`)
+  }
+  // The edge server's HTTPS certificate is made with the openssl CLI (scripts/pki.mjs).
+  if (spawnSync('openssl', ['version'], { stdio: 'ignore' }).status !== 0) {
+    throw new Missing('openssl is not installed')
   }
   build({ check })
   mkdirSync(OUT, { recursive: true })
