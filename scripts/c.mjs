@@ -160,7 +160,8 @@ async function startServer() {
  * - /close-after, /reset-after: closes the connection (FIN; RST) 20 ms after the response, while
  *   the client is between calls;
  * - /fresh-only: answers a connection's first request only, and drops the connection unanswered
- *   on a later one (a server whose keep-alive timer fires as the request arrives);
+ *   on a later one (a server whose keep-alive timer fires as the request arrives); /slow-ok:
+ *   answers after 300 ms, so that calls made at once leave several connections in the pool;
  * - /reset-always: resets the connection on every request, unanswered; /reset-late: the same,
  *   300 ms after the request; /resets: how many /reset-always and /reset-late requests arrived
  *   since the last /resets.
@@ -186,6 +187,8 @@ async function startEdgeServer() {
         return send('reset after')
       case '/fresh-only':
         return socket.served === 1 ? send('fresh') : socket.destroy()
+      case '/slow-ok':
+        return later(300, () => send('slow ok'))
       case '/reset-always':
         resets += 1
         return socket.resetAndDestroy()

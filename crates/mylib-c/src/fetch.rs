@@ -207,8 +207,8 @@ unsafe fn get(url: *const c_char, options: *const mylib_fetch_options) -> Result
 /// The calling threads themselves run the requests: mylib starts no thread to drive them (host
 /// names are resolved on a helper thread, which ends after 10 s idle). Keep-alive connections are
 /// pooled between calls, unwatched: one the server closed meanwhile is dropped when the next
-/// call starts, and a request whose connection dies under it (`ECONNRESET`) is sent once more,
-/// within the same `timeout_ms` (a GET has no second effect). Do not call it from a thread of a
+/// call starts, and a request whose connection dies under it (`ECONNRESET`) is sent once more on
+/// a new connection, within the same `timeout_ms` (a GET has no second effect). Do not call it from a thread of a
 /// tokio runtime of your own: that is `MYLIB_PANIC`.
 ///
 /// # Safety

@@ -14,10 +14,11 @@
 //!   connection whose close (FIN or RST) has arrived sees it and leaves the pool (hyper's idle
 //!   connection task reads that end of stream and closes) before the request picks one;
 //! - [`fetch`]: a request whose connection dies under it before it completes (the server closed
-//!   it just as the request went out: `ECONNRESET`) is sent once more, as browsers and libcurl
-//!   resend a request found dead on a reused connection. It is a GET, so resending it has no
-//!   second effect (RFC 9110, 9.2.2: GET is idempotent); it is sent at most twice, and both
-//!   sends share the one timeout. A method with effects must never be resent this way.
+//!   it just as the request went out: `ECONNRESET`) is sent once more, on a new connection, as
+//!   browsers and libcurl resend a request found dead on a reused connection. It is a GET, so
+//!   resending it has no second effect (RFC 9110, 9.2.2: GET is idempotent); it is sent at most
+//!   twice, and both sends share the one timeout. A method with effects must never be resent
+//!   this way.
 
 use std::sync::OnceLock;
 
@@ -73,15 +74,15 @@ fn connection_died(err: &Error) -> bool {
   )
 }
 
-/// `mylib_core::fetch`, sent once more if its connection died under it, with `options.timeout`
-/// bounding both sends together.
+/// `mylib_core::fetch`, sent once more on a new connection if its connection died under it, with
+/// `options.timeout` bounding both sends together.
 pub async fn fetch(url: Url, mut options: FetchOptions) -> Result<String, Error> {
   let timeout = options.timeout.take();
   let sends = async {
     settle().await;
     match mylib_core::fetch(url.clone(), options.clone()).await {
       Err(err) if connection_died(&err) => {
-        settle().await;
+        options.fresh_connection = true;
         mylib_core::fetch(url.clone(), options).await
       }
       outcome => outcome,

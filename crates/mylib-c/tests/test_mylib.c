@@ -3,7 +3,8 @@
  * one. Run by scripts/c.mjs, which passes the base URL of a loopback HTTP server it started
  * (routes: /ok, /missing, /slow, /big, /nul, /latin1, /echo-header), a port nothing listens on,
  * and the HTTP and HTTPS base URLs of a second loopback server whose keep-alive connections end
- * badly (routes: /close-after, /reset-after, /fresh-only, /reset-always, /reset-late, /resets),
+ * badly (routes: /close-after, /reset-after, /fresh-only, /slow-ok, /reset-always, /reset-late,
+ * /resets),
  * with the path of the CA certificate its HTTPS side is signed by. Prints one TAP-style line per
  * check and exits non-zero if any failed.
  */
@@ -410,6 +411,11 @@ static char *read_file(const char *path) {
   return text;
 }
 
+static void *edge_get_slow(void *arg) {
+  (void)arg;
+  return (void *)(long)edge_get("/slow-ok", NULL, "slow ok");
+}
+
 /* Between two calls nothing watches the pooled keep-alive connections: a connection the server
  * closes meanwhile must not fail the next call, and a server that keeps failing must fail the
  * call after one more send, not loop. */
@@ -429,6 +435,17 @@ static void test_stale_connections(void) {
   good = edge_get("/fresh-only", NULL, "fresh");
   good += edge_get("/fresh-only", NULL, "fresh");
   check(good == 2, "a request its reused connection drops unanswered is sent again, and succeeds");
+  /* Four calls at once leave four connections in the pool: each resend must take a new one. */
+  pthread_t slow[4];
+  for (int i = 0; i < 4; i++) pthread_create(&slow[i], NULL, edge_get_slow, NULL);
+  good = 0;
+  for (int i = 0; i < 4; i++) {
+    void *result = NULL;
+    pthread_join(slow[i], &result);
+    good += (int)(long)result;
+  }
+  for (int i = 0; i < 3; i++) good += edge_get("/fresh-only", NULL, "fresh");
+  check(good == 7, "with several connections pooled, a request is sent again on a new one");
 
   char target[256];
   char *body = NULL;
