@@ -4,9 +4,8 @@
  * (routes: /ok, /missing, /slow, /big, /nul, /latin1, /echo-header), a port nothing listens on,
  * and the HTTP and HTTPS base URLs of a second loopback server whose keep-alive connections end
  * badly (routes: /close-after, /reset-after, /fresh-only, /slow-ok, /reset-always, /reset-late,
- * /resets),
- * with the path of the CA certificate its HTTPS side is signed by. Prints one TAP-style line per
- * check and exits non-zero if any failed.
+ * /resets), with the path of the CA certificate its HTTPS side is signed by. Prints one TAP-style
+ * line per check and exits non-zero if any failed.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <float.h>
