@@ -13,8 +13,10 @@
 //                                       C99 and C++17 (-Wall -Wextra -Werror -pedantic), then runs
 //                                       crates/mylib-c/tests/test_mylib.c against the shared and
 //                                       the static library, under ASan and UBSan, and under
-//                                       valgrind, with a loopback HTTP server it starts; builds
-//                                       examples/main.c with pkg-config and runs it
+//                                       valgrind, with the loopback servers it starts (one
+//                                       plain; one, HTTP and HTTPS, whose keep-alive connections
+//                                       end badly); builds examples/main.c with pkg-config and
+//                                       runs it
 //
 // cbindgen is installed once (cargo install) into the tools folder, MYLIB_TOOLS_DIR (default
 // `.tools/`). The test ends with "c: N passed, N failed"; it exits 2 with "c: skipped (<reason>)"
@@ -23,12 +25,14 @@ import { execFileSync, fork, spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, copyFileSync } from 'node:fs'
 import { once } from 'node:events'
 import { createServer } from 'node:http'
+import { createServer as createTlsServer } from 'node:https'
 import { cpus, tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 import { replaceSection } from '../runtimes/readme.mjs'
 import { Missing, freePort, must, run } from './common.mjs'
+import { testPki } from './pki.mjs'
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)))
 const CRATE = join(ROOT, 'crates', 'mylib-c')
@@ -136,11 +140,83 @@ async function startServer() {
   })
   server.listen(0, '127.0.0.1')
   await once(server, 'listening')
+  const edges = await startEdgeServer()
   const refusedPort = await freePort()
   return {
     base: `http://127.0.0.1:${server.address().port}`,
+    edges: [edges.base, edges.tls, edges.caPath],
     refused: `http://127.0.0.1:${refusedPort}/`,
-    close: () => server.close(),
+    close: () => {
+      server.close()
+      edges.close()
+    },
+  }
+}
+
+/**
+ * A second loopback server, for keep-alive connections that end badly; its own origin, so the
+ * pool holds at most the one connection the sequential test left there. It answers
+ * `keep-alive` and then:
+ * - /close-after, /reset-after: closes the connection (FIN; RST) 20 ms after the response, while
+ *   the client is between calls;
+ * - /fresh-only: answers a connection's first request only, and drops the connection unanswered
+ *   on a later one (a server whose keep-alive timer fires as the request arrives); /slow-ok:
+ *   answers after 300 ms, so that calls made at once leave several connections in the pool;
+ * - /reset-always: resets the connection on every request, unanswered; /reset-late: the same,
+ *   300 ms after the request; /resets: how many /reset-always and /reset-late requests arrived
+ *   since the last /resets.
+ * The same routes are served over HTTPS too (`tls`, with a certificate from a throwaway CA at
+ * `caPath`), but for the resets, which Node cannot do on a TLS socket.
+ */
+async function startEdgeServer() {
+  let resets = 0
+  const edge = (req, res) => {
+    const { socket } = req
+    socket.served = (socket.served ?? 0) + 1
+    const send = (body) => res.writeHead(200, { 'content-length': body.length }).end(body)
+    const later = (ms, action) => {
+      const timer = setTimeout(action, ms)
+      socket.on('close', () => clearTimeout(timer))
+    }
+    switch (req.url) {
+      case '/close-after':
+        res.on('finish', () => later(20, () => socket.destroy()))
+        return send('closed after')
+      case '/reset-after':
+        res.on('finish', () => later(20, () => socket.resetAndDestroy()))
+        return send('reset after')
+      case '/fresh-only':
+        return socket.served === 1 ? send('fresh') : socket.destroy()
+      case '/slow-ok':
+        return later(300, () => send('slow ok'))
+      case '/reset-always':
+        resets += 1
+        return socket.resetAndDestroy()
+      case '/reset-late':
+        resets += 1
+        return later(300, () => socket.resetAndDestroy())
+      case '/resets': {
+        const body = String(resets)
+        resets = 0
+        return send(body)
+      }
+      default:
+        return res.writeHead(404, { 'content-length': 0 }).end()
+    }
+  }
+  const pki = testPki('IP:127.0.0.1')
+  const servers = [createServer(edge), createTlsServer({ key: pki.key, cert: pki.cert }, edge)]
+  for (const server of servers) {
+    server.keepAliveTimeout = 60_000
+    server.listen(0, '127.0.0.1')
+    await once(server, 'listening')
+  }
+  const [plain, tls] = servers.map((server) => server.address().port)
+  return {
+    base: `http://127.0.0.1:${plain}`,
+    tls: `https://127.0.0.1:${tls}`,
+    caPath: pki.caPath,
+    close: () => servers.forEach((server) => server.close()),
   }
 }
 
@@ -184,6 +260,10 @@ function compileCheck(label, compiler, args) {
 async function test({ check }) {
   for (const tool of ['gcc', 'g++', 'pkg-config', 'valgrind']) {
     if (!has(tool)) throw new Missing(`${tool} is not installed`)
+  }
+  // The edge server's HTTPS certificate is made with the openssl CLI (scripts/pki.mjs).
+  if (spawnSync('openssl', ['version'], { stdio: 'ignore' }).status !== 0) {
+    throw new Missing('openssl is not installed')
   }
   build({ check })
   mkdirSync(OUT, { recursive: true })
@@ -238,7 +318,7 @@ async function test({ check }) {
 
   const server = await startServer()
   try {
-    const args = [server.base, server.refused]
+    const args = [server.base, server.refused, ...server.edges]
     if (built.shared) await runTests('shared library', binaries.shared, args)
     if (built.static) await runTests('static library', binaries.static, args)
     if (built.sanitized) {
@@ -248,15 +328,22 @@ async function test({ check }) {
       })
     }
     if (built.shared) {
-      await runTests('valgrind --leak-check=full', 'valgrind', [
-        '--quiet',
-        '--leak-check=full',
-        '--errors-for-leak-kinds=definite,indirect',
-        '--show-leak-kinds=definite,indirect',
-        '--error-exitcode=1',
-        binaries.shared,
-        ...args,
-      ])
+      // Without the TLS checks: valgrind takes the plaintext that ring's AES-GCM assembly writes
+      // for uninitialised memory (the other three runs make them).
+      await runTests(
+        'valgrind --leak-check=full',
+        'valgrind',
+        [
+          '--quiet',
+          '--leak-check=full',
+          '--errors-for-leak-kinds=definite,indirect',
+          '--show-leak-kinds=definite,indirect',
+          '--error-exitcode=1',
+          binaries.shared,
+          ...args,
+        ],
+        { MYLIB_TEST_SKIP_TLS: '1' },
+      )
     }
     // The example, as a C programmer builds it: from an install, with pkg-config.
     const prefix = join(OUT, 'install')

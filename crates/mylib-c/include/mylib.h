@@ -319,10 +319,12 @@ enum mylib_status mylib_fetch_options_init(struct mylib_fetch_options *options, 
  * `MYLIB_ERR_INVALID_ARG_VALUE` (a C string cannot hold it): use `mylib_fetch_data_len`.
  *
  * Blocks the calling thread until the request ends; any number of threads may call it at once.
- * Requests run on a runtime of two threads that mylib starts on the first call and never stops:
- * if the process exits while requests are in flight, they end with it, unanswered (the threads
- * blocked in this call never return), and their sockets are closed by the system. Do not call it
- * from a thread of a tokio runtime of your own: that is `MYLIB_PANIC`.
+ * The calling threads themselves run the requests: mylib starts no thread to drive them (host
+ * names are resolved on a helper thread, which ends after 10 s idle). Keep-alive connections are
+ * pooled between calls, unwatched: one the server closed meanwhile is dropped when the next
+ * call starts, and a request whose connection dies under it (`ECONNRESET`) is sent once more on
+ * a new connection, within the same `timeout_ms` (a GET has no second effect). Do not call it from a thread of a
+ * tokio runtime of your own: that is `MYLIB_PANIC`.
  *
  * # Safety
  * `url` is NULL or a NUL-terminated string; `options` is NULL or from

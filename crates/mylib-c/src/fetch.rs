@@ -2,13 +2,13 @@
 
 use std::ffi::c_char;
 use std::mem::{offset_of, size_of};
-use std::sync::OnceLock;
 
 use mylib_core::fetch::{parse_url, FetchOptions, DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT};
 use mylib_core::{Func, Param};
 
 use crate::boundary::{c_string, guard, non_null_mut, text};
 use crate::error::{mylib_status, Failure};
+use crate::runtime;
 
 /// One request header.
 #[repr(C)]
@@ -170,29 +170,6 @@ unsafe fn array<'a, T>(arg: &'static str, ptr: *const T, len: usize) -> Result<&
   Ok(unsafe { std::slice::from_raw_parts(ptr, len) })
 }
 
-/// The runtime every `mylib_fetch_data` call blocks on: its worker threads drive the sockets
-/// and timers of every thread's requests, and keep the connection pool warm between calls. It
-/// is made by the first call and lives as long as the process.
-fn runtime() -> Result<&'static tokio::runtime::Runtime, Failure> {
-  static RUNTIME: OnceLock<Result<tokio::runtime::Runtime, String>> = OnceLock::new();
-  RUNTIME
-    .get_or_init(|| {
-      tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .thread_name("mylib-fetch")
-        .enable_all()
-        .build()
-        .map_err(|err| err.to_string())
-    })
-    .as_ref()
-    .map_err(|reason| {
-      Failure::Other(
-        mylib_status::MYLIB_ERR_NETWORK,
-        format!("cannot start the HTTP runtime: {reason}"),
-      )
-    })
-}
-
 /// The body of a GET of `url`, as text.
 ///
 /// # Safety
@@ -207,7 +184,7 @@ unsafe fn get(url: *const c_char, options: *const mylib_fetch_options) -> Result
     Some(options) => unsafe { read_options(options)? },
     None => FetchOptions::default(),
   };
-  Ok(runtime()?.block_on(mylib_core::fetch(url, options))?)
+  Ok(runtime::runtime()?.block_on(runtime::fetch(url, options))?)
 }
 
 /// Fetches `url` with an HTTP/1.1 GET and writes the response body, as NUL-terminated UTF-8
@@ -227,10 +204,12 @@ unsafe fn get(url: *const c_char, options: *const mylib_fetch_options) -> Result
 /// `MYLIB_ERR_INVALID_ARG_VALUE` (a C string cannot hold it): use `mylib_fetch_data_len`.
 ///
 /// Blocks the calling thread until the request ends; any number of threads may call it at once.
-/// Requests run on a runtime of two threads that mylib starts on the first call and never stops:
-/// if the process exits while requests are in flight, they end with it, unanswered (the threads
-/// blocked in this call never return), and their sockets are closed by the system. Do not call it
-/// from a thread of a tokio runtime of your own: that is `MYLIB_PANIC`.
+/// The calling threads themselves run the requests: mylib starts no thread to drive them (host
+/// names are resolved on a helper thread, which ends after 10 s idle). Keep-alive connections are
+/// pooled between calls, unwatched: one the server closed meanwhile is dropped when the next
+/// call starts, and a request whose connection dies under it (`ECONNRESET`) is sent once more on
+/// a new connection, within the same `timeout_ms` (a GET has no second effect). Do not call it from a thread of a
+/// tokio runtime of your own: that is `MYLIB_PANIC`.
 ///
 /// # Safety
 /// `url` is NULL or a NUL-terminated string; `options` is NULL or from

@@ -10,6 +10,7 @@ mod calculator;
 mod error;
 mod fetch;
 mod greet;
+mod runtime;
 mod sum;
 mod user;
 

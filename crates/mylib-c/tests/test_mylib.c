@@ -1,15 +1,20 @@
 /*
  * Every function of mylib.h and every error path, against a plain C reference where there is
- * one. Run by scripts/test-c.mjs, which passes the base URL of a loopback HTTP server it started
- * (routes: /ok, /missing, /slow, /big, /nul, /latin1, /echo-header) and a port nothing listens
- * on. Prints one TAP-style line per check and exits non-zero if any failed.
+ * one. Run by scripts/c.mjs, which passes the base URL of a loopback HTTP server it started
+ * (routes: /ok, /missing, /slow, /big, /nul, /latin1, /echo-header), a port nothing listens on,
+ * and the HTTP and HTTPS base URLs of a second loopback server whose keep-alive connections end
+ * badly (routes: /close-after, /reset-after, /fresh-only, /slow-ok, /reset-always, /reset-late,
+ * /resets), with the path of the CA certificate its HTTPS side is signed by. Prints one TAP-style
+ * line per check and exits non-zero if any failed.
  */
+#define _POSIX_C_SOURCE 200809L
 #include <float.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "mylib.h"
 
@@ -362,13 +367,143 @@ static void test_threads(void) {
   check(total == THREADS * FETCHES_PER_THREAD, "8 threads fetch at once, each with its own last error");
 }
 
+static const char *edges, *edges_tls, *edges_ca_path;
+
+static void sleep_ms(long ms) {
+  struct timespec pause = {ms / 1000, (ms % 1000) * 1000000L};
+  nanosleep(&pause, NULL);
+}
+
+static double now_ms(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
+}
+
+/* GETs `path` at `base`; 1 if the body is `expected`. */
+static int get_at(const char *base_url, const char *path, const mylib_fetch_options *options,
+                  const char *expected) {
+  char target[256];
+  snprintf(target, sizeof target, "%s%s", base_url, path);
+  char *body = NULL;
+  int ok = mylib_fetch_data(target, options, &body) == MYLIB_OK && strcmp(body, expected) == 0;
+  mylib_string_free(body);
+  return ok;
+}
+
+/* GETs `path` of the edge server over HTTP. */
+static int edge_get(const char *path, const mylib_fetch_options *options, const char *expected) {
+  return get_at(edges, path, options, expected);
+}
+
+/* The whole of a text file, NUL-terminated (NULL if it cannot be read); yours to free. */
+static char *read_file(const char *path) {
+  FILE *file = fopen(path, "rb");
+  if (!file) return NULL;
+  char *text = calloc(1, 65536);
+  size_t len = text ? fread(text, 1, 65535, file) : 0;
+  fclose(file);
+  if (text && len == 0) {
+    free(text);
+    return NULL;
+  }
+  return text;
+}
+
+static void *edge_get_slow(void *arg) {
+  (void)arg;
+  return (void *)(long)edge_get("/slow-ok", NULL, "slow ok");
+}
+
+/* Between two calls nothing watches the pooled keep-alive connections: a connection the server
+ * closes meanwhile must not fail the next call, and a server that keeps failing must fail the
+ * call after one more send, not loop. */
+static void test_stale_connections(void) {
+  int good = 0;
+  for (int i = 0; i < 4; i++) {
+    good += edge_get("/close-after", NULL, "closed after");
+    sleep_ms(100); /* the server closes the connection now, between the calls */
+  }
+  check(good == 4, "a keep-alive connection closed (FIN) between calls does not fail the next");
+  good = 0;
+  for (int i = 0; i < 4; i++) {
+    good += edge_get("/reset-after", NULL, "reset after");
+    sleep_ms(100);
+  }
+  check(good == 4, "a keep-alive connection reset (RST) between calls does not fail the next");
+  good = edge_get("/fresh-only", NULL, "fresh");
+  good += edge_get("/fresh-only", NULL, "fresh");
+  check(good == 2, "a request its reused connection drops unanswered is sent again, and succeeds");
+  /* Four calls at once leave four connections in the pool: each resend must take a new one. */
+  pthread_t slow[4];
+  for (int i = 0; i < 4; i++) pthread_create(&slow[i], NULL, edge_get_slow, NULL);
+  good = 0;
+  for (int i = 0; i < 4; i++) {
+    void *result = NULL;
+    pthread_join(slow[i], &result);
+    good += (int)(long)result;
+  }
+  for (int i = 0; i < 3; i++) good += edge_get("/fresh-only", NULL, "fresh");
+  check(good == 7, "with several connections pooled, a request is sent again on a new one");
+
+  char target[256];
+  char *body = NULL;
+  check(edge_get("/resets", NULL, "0"), "the reset counter starts at 0");
+  snprintf(target, sizeof target, "%s/reset-always", edges);
+  check_failure(mylib_fetch_data(target, NULL, &body), MYLIB_ECONNRESET, "ECONNRESET",
+                "mylib_fetch_data: GET ", "a server that resets every connection is ECONNRESET");
+  check(edge_get("/resets", NULL, "2"), "... after exactly two sends: one retry, no more");
+
+  mylib_fetch_options options;
+  MYLIB_FETCH_OPTIONS_INIT(&options);
+  options.timeout_ms = 500;
+  snprintf(target, sizeof target, "%s/reset-late", edges);
+  double start = now_ms();
+  check_failure(mylib_fetch_data(target, &options, &body), MYLIB_ETIMEDOUT, "ETIMEDOUT",
+                "mylib_fetch_data: GET ", "a retry stays within timeout_ms (two 300 ms sends)");
+  double elapsed = now_ms() - start;
+  check(strstr(mylib_last_error(), "timed out after 500 ms") != NULL,
+        "... and the message gives the whole timeout");
+  check(elapsed >= 490 && elapsed < 2000, "... which bounds both sends together");
+  check(body == NULL && edge_get("/resets", NULL, "2"), "... the second sent, out_body untouched");
+
+  /* The same over TLS, where the end of a connection passes through rustls. Not under valgrind
+   * (MYLIB_TEST_SKIP_TLS): it takes the plaintext that ring's AES-GCM assembly writes for
+   * uninitialised memory. */
+  if (getenv("MYLIB_TEST_SKIP_TLS")) {
+    printf("# TLS checks skipped (MYLIB_TEST_SKIP_TLS)\n");
+    return;
+  }
+  char *ca = read_file(edges_ca_path);
+  check(ca != NULL, "the edge server's CA certificate is read");
+  if (!ca) return;
+  const char *cas[] = {ca};
+  MYLIB_FETCH_OPTIONS_INIT(&options);
+  options.ca = cas;
+  options.ca_len = 1;
+  good = 0;
+  for (int i = 0; i < 4; i++) {
+    good += get_at(edges_tls, "/close-after", &options, "closed after");
+    sleep_ms(100);
+  }
+  check(good == 4, "over TLS too, a connection closed between calls does not fail the next");
+  good = get_at(edges_tls, "/fresh-only", &options, "fresh");
+  good += get_at(edges_tls, "/fresh-only", &options, "fresh");
+  check(good == 2, "over TLS too, a request its reused connection drops is sent again");
+  free(ca);
+}
+
 int main(int argc, char **argv) {
-  if (argc < 3) {
-    fprintf(stderr, "usage: %s <base URL> <refused URL>\n", argv[0]);
+  if (argc < 6) {
+    fprintf(stderr, "usage: %s <base URL> <refused URL> <edge server HTTP and HTTPS base URLs> "
+                    "<its CA certificate file>\n", argv[0]);
     return 2;
   }
   base = argv[1];
   snprintf(refused, sizeof refused, "%s", argv[2]);
+  edges = argv[3];
+  edges_tls = argv[4];
+  edges_ca_path = argv[5];
   test_status_codes();
   test_greet();
   test_sum();
@@ -376,6 +511,7 @@ int main(int argc, char **argv) {
   test_user();
   test_fetch();
   test_threads();
+  test_stale_connections();
   printf("test_mylib: %d passed, %d failed\n", passed, failed);
   return failed == 0 ? 0 : 1;
 }

@@ -26,22 +26,27 @@ const MAX_TRACKED_ORIGINS: usize = 1024;
 /// a request, so a server's keep-alive timer (armed after a response) never closes it; this does.
 pub const POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(4);
 
+/// A set of certificates' clients: `[pooled, fresh]`, each made when first asked for.
+type Clients = [Option<Client>; 2];
+
 /// Every client, keyed by the extra PEM certificates of the call (empty: the default client).
 /// A client owns its connection pool, so calls with the same certificates share connections.
-static CLIENTS: Mutex<Option<HashMap<Vec<String>, Client>>> = Mutex::new(None);
+static CLIENTS: Mutex<Option<HashMap<Vec<String>, Clients>>> = Mutex::new(None);
 
-/// The client for a call trusting `ca` besides the default roots.
-pub fn client_for(ca: &[String]) -> Result<Client> {
+/// The client for a call trusting `ca` besides the default roots; with `fresh`, one that opens a
+/// new connection for every request and closes it after.
+pub fn client_for(ca: &[String], fresh: bool) -> Result<Client> {
   let mut clients = CLIENTS.lock().unwrap_or_else(PoisonError::into_inner);
   let clients = clients.get_or_insert_with(HashMap::new);
-  if let Some(client) = clients.get(ca) {
+  let kind = usize::from(fresh);
+  if let Some(client) = clients.get(ca).and_then(|pair| pair[kind].as_ref()) {
     return Ok(client.clone());
   }
-  let client = build(ca)?;
-  if clients.len() >= MAX_CACHED_CLIENTS {
+  let client = build(ca, fresh)?;
+  if !clients.contains_key(ca) && clients.len() >= MAX_CACHED_CLIENTS {
     clients.retain(|key, _| key.is_empty());
   }
-  clients.insert(ca.to_vec(), client.clone());
+  clients.entry(ca.to_vec()).or_default()[kind] = Some(client.clone());
   Ok(client)
 }
 
@@ -66,7 +71,7 @@ pub async fn slot(url: &reqwest::Url) -> Option<OwnedSemaphorePermit> {
   semaphore.acquire_owned().await.ok()
 }
 
-fn build(ca: &[String]) -> Result<Client> {
+fn build(ca: &[String], fresh: bool) -> Result<Client> {
   let failed = |reason: String| Error::Network {
     code: NetworkCode::Other,
     url: String::new(),
@@ -79,8 +84,9 @@ fn build(ca: &[String]) -> Result<Client> {
     .pool_idle_timeout(POOL_IDLE_TIMEOUT)
     // No more idle connections per origin than requests that can be in flight to it: a burst
     // that opened more (a connection opened for a request that then took a pooled one) closes
-    // the rest as they come back, instead of holding their sockets until they expire.
-    .pool_max_idle_per_host(MAX_IN_FLIGHT_PER_ORIGIN)
+    // the rest as they come back, instead of holding their sockets until they expire. None at
+    // all for a `fresh` client: each of its requests connects anew.
+    .pool_max_idle_per_host(if fresh { 0 } else { MAX_IN_FLIGHT_PER_ORIGIN })
     .user_agent(concat!("mylib/", env!("CARGO_PKG_VERSION")))
     // Redirects are followed by `redirect`, which applies Node's rules; no `Referer`, ever.
     .redirect(Policy::none())

@@ -34,6 +34,9 @@ pub struct FetchOptions {
   pub timeout: Option<Duration>,
   /// A limit on the decoded body, in bytes.
   pub max_bytes: u64,
+  /// Sends the request on a new connection, closed after it, instead of a pooled one: for
+  /// resending a request whose pooled connection died under it. @default false
+  pub fresh_connection: bool,
   /// Request headers, by [`RequestHeaders`]'s rules.
   headers: RequestHeaders,
   ca: Vec<String>,
@@ -44,6 +47,7 @@ impl Default for FetchOptions {
     FetchOptions {
       timeout: Some(DEFAULT_TIMEOUT),
       max_bytes: DEFAULT_MAX_BYTES,
+      fresh_connection: false,
       headers: RequestHeaders::default(),
       ca: Vec::new(),
     }
@@ -158,7 +162,7 @@ pub async fn fetch(url: Url, options: FetchOptions) -> Result<String> {
 async fn get(url: &Url, options: FetchOptions) -> Result<String> {
   let network = |err: reqwest::Error| client::network_error(url, &err);
   let _slot = client::slot(url).await;
-  let client = client::client_for(&options.ca)?;
+  let client = client::client_for(&options.ca, options.fresh_connection)?;
   let mut headers: HeaderMap = options
     .headers
     .iter()

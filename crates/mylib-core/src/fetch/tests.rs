@@ -467,3 +467,50 @@ fn encoded_bodies_are_decoded_and_bounded() {
     ));
   });
 }
+
+/// A keep-alive loopback server whose every response body is the number of the connection it
+/// came on (1, 2, ...), and its URL.
+async fn serve_connection_numbers() -> Url {
+  let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+  let url = Url::parse(&format!("http://{}/", listener.local_addr().unwrap())).unwrap();
+  tokio::spawn(async move {
+    let mut accepted = 0;
+    while let Ok((mut socket, _)) = listener.accept().await {
+      accepted += 1;
+      let number = accepted.to_string();
+      tokio::spawn(async move {
+        let mut buffer = [0u8; 4096];
+        while let Ok(1..) = socket.read(&mut buffer).await {
+          let response = format!("HTTP/1.1 200 OK\r\ncontent-length: 1\r\n\r\n{number}");
+          if socket.write_all(response.as_bytes()).await.is_err() {
+            return;
+          }
+        }
+      });
+    }
+  });
+  url
+}
+
+#[test]
+fn a_fresh_connection_is_new_and_not_pooled() {
+  runtime().block_on(async {
+    let url = serve_connection_numbers().await;
+    let fresh = FetchOptions {
+      fresh_connection: true,
+      ..FetchOptions::default()
+    };
+    let mut bodies = Vec::new();
+    for options in [
+      FetchOptions::default(),
+      FetchOptions::default(),
+      fresh.clone(),
+    ] {
+      bodies.push(fetch(url.clone(), options).await);
+    }
+    bodies.push(fetch(url.clone(), fresh).await);
+    bodies.push(fetch(url, FetchOptions::default()).await);
+    let expected = ["1", "1", "2", "3", "1"].map(|body| Ok(body.to_owned()));
+    assert_eq!(bodies, expected);
+  });
+}
