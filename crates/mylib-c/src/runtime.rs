@@ -22,7 +22,7 @@
 
 use std::sync::OnceLock;
 
-use mylib_core::fetch::{display_url, Url};
+use mylib_core::fetch::Url;
 use mylib_core::{Error, FetchOptions, NetworkCode};
 use tokio::runtime::Runtime;
 
@@ -88,15 +88,5 @@ pub async fn fetch(url: Url, mut options: FetchOptions) -> Result<String, Error>
       outcome => outcome,
     }
   };
-  let Some(after) = timeout else {
-    return sends.await;
-  };
-  tokio::time::timeout(after, sends)
-    .await
-    .unwrap_or_else(|_| {
-      Err(Error::Timeout {
-        url: display_url(&url),
-        after,
-      })
-    })
+  mylib_core::fetch::within(&url, timeout, sends).await
 }

@@ -147,16 +147,26 @@ fn check_scheme(url: &Url, redirected_from: Option<&Url>) -> Result<()> {
 /// outside 200..=299 is [`Error::HttpStatus`]. Dropping the future drops the request and its
 /// connection.
 pub async fn fetch(url: Url, options: FetchOptions) -> Result<String> {
-  let Some(timeout) = options.timeout else {
-    return get(&url, options).await;
+  within(&url, options.timeout, get(&url, options)).await
+}
+
+/// `work` on `url`, failed with [`Error::Timeout`] (and dropped) if it has not ended within
+/// `timeout`; `None` leaves it unbounded. [`fetch`]'s timeout, for a binding that bounds several
+/// fetches of one URL together.
+pub async fn within<T>(
+  url: &Url,
+  timeout: Option<Duration>,
+  work: impl std::future::Future<Output = Result<T>>,
+) -> Result<T> {
+  let Some(after) = timeout else {
+    return work.await;
   };
-  match tokio::time::timeout(timeout, get(&url, options)).await {
-    Ok(outcome) => outcome,
-    Err(_) => Err(Error::Timeout {
-      url: display_url(&url),
-      after: timeout,
-    }),
-  }
+  tokio::time::timeout(after, work).await.unwrap_or_else(|_| {
+    Err(Error::Timeout {
+      url: display_url(url),
+      after,
+    })
+  })
 }
 
 async fn get(url: &Url, options: FetchOptions) -> Result<String> {
