@@ -1,8 +1,8 @@
 //! `fetch`: an HTTP/1.1 GET that returns the body as text, as plain async Rust.
 //!
-//! The whole client lives here: one connection pool per set of trusted certificates, per-origin
-//! limits, TLS by rustls (`tls`), redirects by Node's `fetch` rules (`redirect`), content and
-//! charset decoding (`decode`) and the timeout. Aborting is dropping the future: its connection
+//! The whole client lives here, over hyper's HTTP/1.1 connections: the connection pool and
+//! per-origin limits (`client`), TLS by rustls (`tls`), redirects by Node's `fetch` rules
+//! (`redirect`), content and charset decoding (`decode`) and the timeout. Aborting is dropping the future: its connection
 //! goes with it. It needs a tokio runtime with time and I/O enabled; it returns the core [`Error`].
 
 mod client;
@@ -12,8 +12,10 @@ mod tls;
 
 use std::time::Duration;
 
-use reqwest::header::{HeaderMap, HeaderValue};
-pub use reqwest::Url;
+use http::header::{self, HeaderMap, HeaderValue};
+use http_body_util::BodyExt as _;
+use hyper::body::Body as _;
+pub use url::Url;
 
 use crate::error::{Argument, Error, Func, Invalid, Param, Received, Result};
 use crate::headers::RequestHeaders;
@@ -170,9 +172,8 @@ pub async fn within<T>(
 }
 
 async fn get(url: &Url, options: FetchOptions) -> Result<String> {
-  let network = |err: reqwest::Error| client::network_error(url, &err);
-  let _slot = client::slot(url).await;
-  let client = client::client_for(&options.ca, options.fresh_connection)?;
+  let network = |err: client::BoxError| client::network_error(url, &*err);
+  let trust = client::Trust::of(&options.ca)?;
   let mut headers: HeaderMap = options
     .headers
     .iter()
@@ -180,15 +181,28 @@ async fn get(url: &Url, options: FetchOptions) -> Result<String> {
     .collect();
   let mut current = url.clone();
   let mut redirects = 0;
-  let mut response = loop {
-    let mut request = client.get(current.clone()).headers(headers.clone());
-    if !headers.contains_key(reqwest::header::ACCEPT_ENCODING) {
-      request = request.header(reqwest::header::ACCEPT_ENCODING, accept_encoding(&current));
-    }
-    let response = request.send().await.map_err(network)?;
-    let Some(next) = redirect::next(url, &current, &response, redirects)? else {
-      break response;
+  let (response, connection, _slot) = loop {
+    let origin = client::Origin::of(&current);
+    let slot = client::slot(&origin).await;
+    let request = request(&current, &headers).map_err(network)?;
+    let mut connection = client::Connection::to(&origin, &trust, options.fresh_connection)
+      .await
+      .map_err(network)?;
+    let response = connection
+      .send(&origin, &trust, request)
+      .await
+      .map_err(network)?;
+    let next = redirect::next(
+      url,
+      &current,
+      response.status(),
+      response.headers(),
+      redirects,
+    )?;
+    let Some(next) = next else {
+      break (response, connection, slot);
     };
+    // The redirect's own body is not read: its connection closes.
     redirect::strip_on_origin_change(&current, &next, &mut headers);
     redirects += 1;
     current = next;
@@ -208,8 +222,8 @@ async fn get(url: &Url, options: FetchOptions) -> Result<String> {
       .iter()
       .map(HeaderValue::as_bytes)
   };
-  let charset = crate::mime::charset(values(reqwest::header::CONTENT_TYPE));
-  let codings = decode::codings(values(reqwest::header::CONTENT_ENCODING));
+  let charset = crate::mime::charset(values(header::CONTENT_TYPE));
+  let codings = decode::codings(values(header::CONTENT_ENCODING));
   let limit = options.max_bytes;
   let too_large = || Error::BodyTooLarge {
     url: display_url(url),
@@ -223,18 +237,27 @@ async fn get(url: &Url, options: FetchOptions) -> Result<String> {
     limit.saturating_add(limit / 64).saturating_add(4096)
   };
   if response
-    .content_length()
+    .body()
+    .size_hint()
+    .exact()
     .is_some_and(|len| len > wire_limit)
   {
     return Err(too_large());
   }
+  let mut incoming = response.into_body();
   let mut body = Vec::new();
-  while let Some(chunk) = response.chunk().await.map_err(network)? {
+  while let Some(frame) = incoming.frame().await {
+    let frame = frame.map_err(|err| network(err.into()))?;
+    let Ok(chunk) = frame.into_data() else {
+      continue;
+    };
     if chunk.len() as u64 > wire_limit - body.len() as u64 {
       return Err(too_large());
     }
     body.extend_from_slice(&chunk);
   }
+  // Read whole: the connection can carry another request.
+  connection.release();
   let body = decode::undo(body, &codings, limit).map_err(|err| match err {
     decode::DecodeError::TooLarge => too_large(),
     decode::DecodeError::Corrupt(reason) => Error::Network {
@@ -245,6 +268,38 @@ async fn get(url: &Url, options: FetchOptions) -> Result<String> {
   })?;
   Ok(decode::text(&body, charset.as_deref()))
 }
+
+/// The GET request for `url` with the caller's `headers`, and those Node's `fetch` adds when the
+/// caller sets none: `Host`, `Accept: */*`, a mylib `User-Agent` and `Accept-Encoding`.
+fn request(
+  url: &Url,
+  headers: &HeaderMap,
+) -> std::result::Result<http::Request<client::Body>, client::BoxError> {
+  let (target, host) = client::target(url)?;
+  let mut request = http::Request::new(client::Body::new());
+  *request.uri_mut() = target;
+  let sent = request.headers_mut();
+  if !headers.contains_key(header::HOST) {
+    sent.insert(header::HOST, host);
+  }
+  for (name, value) in headers {
+    sent.append(name, value.clone());
+  }
+  let defaults = [
+    (header::ACCEPT, HeaderValue::from_static("*/*")),
+    (header::USER_AGENT, HeaderValue::from_static(USER_AGENT)),
+    (header::ACCEPT_ENCODING, accept_encoding(url)),
+  ];
+  for (name, value) in defaults {
+    if !headers.contains_key(&name) {
+      sent.insert(name, value);
+    }
+  }
+  Ok(request)
+}
+
+/// The `User-Agent` sent when the caller sets none.
+const USER_AGENT: &str = concat!("mylib/", env!("CARGO_PKG_VERSION"));
 
 /// The `Accept-Encoding` Node's `fetch` sends when the caller sets none.
 fn accept_encoding(url: &Url) -> HeaderValue {

@@ -2,8 +2,9 @@
 //! them: a GET stays a GET, no `Referer` is ever sent, and the credentials a caller set go only
 //! to the origin they were set for.
 
-use reqwest::header::{HeaderMap, AUTHORIZATION, COOKIE, HOST, LOCATION, PROXY_AUTHORIZATION};
-use reqwest::{Response, StatusCode, Url};
+use http::header::{HeaderMap, AUTHORIZATION, COOKIE, HOST, LOCATION, PROXY_AUTHORIZATION};
+use http::StatusCode;
+use url::Url;
 
 use super::{check_scheme, display_url};
 use crate::error::{Error, NetworkCode, Result};
@@ -11,23 +12,25 @@ use crate::error::{Error, NetworkCode, Result};
 /// Redirects followed before giving up, as Node's `fetch` does.
 pub const MAX_REDIRECTS: usize = 20;
 
-/// Where `response` (to a request for `current`, the `followed`-th redirect of `start`)
-/// redirects to, or `None` when it is not a redirect to follow (it is the response).
+/// Where a response of `status` and `headers` (to a request for `current`, the `followed`-th
+/// redirect of `start`) redirects to, or `None` when it is not a redirect to follow (it is the
+/// response).
 pub fn next(
   start: &Url,
   current: &Url,
-  response: &Response,
+  status: StatusCode,
+  headers: &HeaderMap,
   followed: usize,
 ) -> Result<Option<Url>> {
   let redirect = matches!(
-    response.status(),
+    status,
     StatusCode::MOVED_PERMANENTLY
       | StatusCode::FOUND
       | StatusCode::SEE_OTHER
       | StatusCode::TEMPORARY_REDIRECT
       | StatusCode::PERMANENT_REDIRECT
   );
-  let Some(location) = response.headers().get(LOCATION).filter(|_| redirect) else {
+  let Some(location) = headers.get(LOCATION).filter(|_| redirect) else {
     return Ok(None);
   };
   // A header value's bytes are Latin-1 characters to the URL parser, as in `fetch`.
@@ -68,7 +71,7 @@ pub fn strip_on_origin_change(from: &Url, to: &Url, headers: &mut HeaderMap) {
 
 #[cfg(test)]
 mod tests {
-  use reqwest::header::{HeaderValue, ACCEPT};
+  use http::header::{HeaderValue, ACCEPT};
 
   use super::*;
 
