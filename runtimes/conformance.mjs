@@ -809,10 +809,7 @@ await check('fetchData: a Location that does not parse, its password never shown
   if (String(error.input).includes('s3cret')) fail(`the password is in input: ${error.input}`)
 })
 
-// Not yet for mylib-wasm: it adds one abort listener per call to the caller's signal, and Node
-// warns past 10 (an open gap of issue 13).
-const sharedSignalCheck = WASM ? () => {} : check
-await sharedSignalCheck(
+await check(
   'fetchData: one AbortSignal shared by 30 calls, no MaxListenersExceededWarning',
   async () => {
     const warnings = []
