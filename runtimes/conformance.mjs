@@ -422,6 +422,32 @@ await check('Calculator: read-only value, independent instances, subclasses', ()
   is(d.double(), 8)
 })
 
+await check('Calculator: Reflect.construct with a subclass as newTarget, as a JS class', () => {
+  class Doubling extends Calculator {
+    double() {
+      return this.add(this.value)
+    }
+  }
+  const built = Reflect.construct(Calculator, [3], Doubling)
+  is(built instanceof Doubling, true, 'instanceof the newTarget')
+  is(built.double(), 6)
+  if (WASM) {
+    // mylib-wasm's Calculator is a plain JS function: it builds an object of any newTarget, as a
+    // JS class does, and Calculator's methods accept it (its README says so).
+    const other = Reflect.construct(Calculator, [3], Date)
+    is(Object.getPrototypeOf(other), Date.prototype, 'prototype')
+    is(Calculator.prototype.add.call(other, 1), 4)
+  } else {
+    // The addon refuses a newTarget that is no Calculator: that object would have none of its
+    // methods (see the README).
+    throws(() => Reflect.construct(Calculator, [3], Date), {
+      type: 'TypeError',
+      code: 'ERR_CONSTRUCT_CALL_REQUIRED',
+      message: "Class constructor Calculator cannot be invoked without 'new'",
+    })
+  }
+})
+
 // ── createUser ──────────────────────────────────────────────────────────────────────────────
 
 await check('createUser: a plain JSON object, ids over the whole u32 range', () => {
@@ -502,6 +528,7 @@ const routes = {
   '/raw-deflate': (_req, res) =>
     res.writeHead(200, { 'content-encoding': 'deflate' }).end(deflateRawSync('raw')),
   '/loop': (_req, res) => res.writeHead(302, { location: '/loop' }).end(),
+  '/bad-location': (_req, res) => res.writeHead(307, { location: 'http://user:s3cret@[::1' }).end(),
   '/slow': (_req, res) => setTimeout(() => res.end('late'), 300),
   '/hang': () => {},
   '/slow-body': (_req, res) => {
@@ -765,6 +792,51 @@ await check('fetchData: credentials stay with their origin, no Referer, ever', a
     is(followed.cookie, undefined, 'cookie after a redirect with credentials')
   }
 })
+
+await check('fetchData: a Location that does not parse, its password never shown', async () => {
+  const expected = WASM
+    ? // The host's `fetch` refuses the redirect (mylib-wasm's README says so).
+      { type: 'Error', code: 'ERR_NETWORK' }
+    : {
+        type: 'TypeError',
+        code: 'ERR_INVALID_URL',
+        message: new RegExp(
+          `^fetchData: Invalid URL 'http://\\[::1': .*\\(redirected from ${base}/bad-location\\)$`,
+        ),
+      }
+  const error = await rejects(() => fetchData(`${base}/bad-location`), expected)
+  if (error.message.includes('s3cret')) fail(`the password is shown: ${error.message}`)
+  if (String(error.input).includes('s3cret')) fail(`the password is in input: ${error.input}`)
+})
+
+await check(
+  'fetchData: one AbortSignal shared by 30 calls, no MaxListenersExceededWarning',
+  async () => {
+    const warnings = []
+    const onWarning = (warning) => warnings.push(warning.name)
+    process.on('warning', onWarning)
+    try {
+      const signal = new AbortController().signal
+      const bodies = await Promise.all(
+        Array.from({ length: 30 }, () => fetchData(`${base}/utf8`, { signal })),
+      )
+      is(
+        bodies.every((body) => body === UTF8_TEXT),
+        true,
+        'every body',
+      )
+      // A warning is emitted on a later tick.
+      await new Promise((resolve) => setTimeout(resolve, 20))
+    } finally {
+      process.off('warning', onWarning)
+    }
+    deepIs(
+      warnings.filter((name) => name === 'MaxListenersExceededWarning'),
+      [],
+      'warnings',
+    )
+  },
+)
 
 await check('fetchData: Content-Encoding lists, x-gzip and raw deflate', async () => {
   // Decoded (`true`), or handed over still encoded (see `fetch-content-codings`).

@@ -8,7 +8,7 @@
 mod network;
 mod options;
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use std::time::Duration;
 
@@ -50,6 +50,7 @@ extern "C" {
 
 thread_local! {
   static SEND_USER_AGENT: Cell<bool> = const { Cell::new(false) };
+  static RAISE_LISTENER_LIMIT: RefCell<Option<Function>> = const { RefCell::new(None) };
 }
 
 /// Makes `fetchData` send `User-Agent: mylib/<version>` unless the caller sets one, as the Node
@@ -58,6 +59,15 @@ thread_local! {
 #[wasm_bindgen(js_name = sendUserAgent)]
 pub fn send_user_agent(on: bool) {
   SEND_USER_AGENT.with(|send| send.set(on));
+}
+
+/// Has `fetchData` call `raise(signal)` before it adds its listener to a caller's signal. The
+/// Node, Deno and Bun entry passes a function that raises the signal's listener limit from the
+/// default (10) to 1500, as Node's `fetch` does, so many concurrent calls sharing one signal print
+/// no `MaxListenersExceededWarning`; browsers have no such limit.
+#[wasm_bindgen(js_name = raiseListenerLimitWith)]
+pub fn raise_listener_limit_with(raise: Function) {
+  RAISE_LISTENER_LIMIT.with(|hook| *hook.borrow_mut() = Some(raise));
 }
 
 /// Why the call's `AbortController` was aborted.
@@ -135,6 +145,12 @@ impl Watch {
       (id, fire)
     });
     let listener = request.signal.as_ref().map(|signal| {
+      RAISE_LISTENER_LIMIT.with(|hook| {
+        if let Some(raise) = hook.borrow().as_ref() {
+          // Best effort, as in the Node addon: a failure leaves the limit as it was.
+          let _ = raise.call1(&JsValue::UNDEFINED, signal);
+        }
+      });
       let fire = stopper(Stop::Aborted);
       let _ = signal.add_event_listener_with_callback("abort", fire.as_ref().unchecked_ref());
       (signal.clone(), fire)

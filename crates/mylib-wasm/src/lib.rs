@@ -17,7 +17,7 @@ pub use calculator::{
   calculator_add, calculator_divide, calculator_multiply, calculator_new, calculator_reset,
   calculator_subtract, calculator_value,
 };
-pub use fetch::{fetch_data, send_user_agent};
+pub use fetch::{fetch_data, raise_listener_limit_with, send_user_agent};
 pub use greet::greet;
 pub use sum::sum;
 pub use user::create_user;
