@@ -186,7 +186,7 @@ impl Connection {
     if self.sender.is_closed() {
       return;
     }
-    with_pool(|pool| {
+    let start_reaping = with_pool(|pool| {
       let idle = pool.idle.entry(key).or_default();
       if idle.len() < MAX_IN_FLIGHT_PER_ORIGIN {
         idle.push(Idle {
@@ -194,11 +194,12 @@ impl Connection {
           since: Instant::now(),
         });
       }
-      if !pool.reaping {
-        pool.reaping = true;
-        tokio::spawn(reap());
-      }
+      !std::mem::replace(&mut pool.reaping, true)
     });
+    // Outside the lock: a runtime shutting down drops the task at once, and with it `Reaping`.
+    if start_reaping {
+      tokio::spawn(reap());
+    }
   }
 }
 
@@ -216,35 +217,48 @@ fn take_idle(key: &(Origin, u64)) -> Option<SendRequest<Body>> {
   })
 }
 
-/// Drops the pooled connections idle for longer than [`POOL_IDLE_TIMEOUT`] (or closed), every
-/// [`REAP_EVERY`], until the pool is empty. If its runtime shuts down first, the next
-/// connection pooled starts it again.
-async fn reap() {
-  struct Reaping;
-  impl Drop for Reaping {
-    fn drop(&mut self) {
-      with_pool(|pool| pool.reaping = false);
-    }
+/// Says the pool has no reaper any more when the reaper ends or is dropped.
+struct Reaping;
+
+impl Drop for Reaping {
+  fn drop(&mut self) {
+    with_pool(|pool| pool.reaping = false);
   }
-  let _reaping = Reaping;
-  loop {
-    tokio::time::sleep(REAP_EVERY).await;
-    let expired: Vec<Idle> = with_pool(|pool| {
-      let mut expired = Vec::new();
-      pool.idle.retain(|_, idle| {
-        let (keep, gone): (Vec<Idle>, Vec<Idle>) = idle
-          .drain(..)
-          .partition(|i| !i.sender.is_closed() && i.since.elapsed() < POOL_IDLE_TIMEOUT);
-        *idle = keep;
-        expired.extend(gone);
-        !idle.is_empty()
+}
+
+/// Drops the pooled connections idle for longer than [`POOL_IDLE_TIMEOUT`] (or closed), every
+/// [`REAP_EVERY`], until the pool is empty. If its runtime shuts down first (or never runs it),
+/// the next connection pooled starts another.
+fn reap() -> impl std::future::Future<Output = ()> {
+  let reaping = Reaping;
+  async move {
+    loop {
+      tokio::time::sleep(REAP_EVERY).await;
+      let expired: Vec<Idle> = with_pool(|pool| {
+        let mut expired = Vec::new();
+        pool.idle.retain(|_, idle| {
+          let (keep, gone): (Vec<Idle>, Vec<Idle>) = idle
+            .drain(..)
+            .partition(|i| !i.sender.is_closed() && i.since.elapsed() < POOL_IDLE_TIMEOUT);
+          *idle = keep;
+          expired.extend(gone);
+          !idle.is_empty()
+        });
+        expired
       });
-      expired
-    });
-    // Closed outside the lock.
-    drop(expired);
-    if with_pool(|pool| pool.idle.is_empty()) {
-      return;
+      // Closed outside the lock.
+      drop(expired);
+      // Stops when nothing is left, in the same lock as a connection pooled meanwhile would see
+      // that no reaper runs any more.
+      let done = with_pool(|pool| {
+        let done = pool.idle.is_empty();
+        pool.reaping = !done;
+        done
+      });
+      if done {
+        std::mem::forget(reaping);
+        return;
+      }
     }
   }
 }
