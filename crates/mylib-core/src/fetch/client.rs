@@ -267,8 +267,19 @@ fn reap() -> impl std::future::Future<Output = ()> {
 pub type BoxError = Box<dyn StdError + Send + Sync>;
 
 /// Opens a connection to `origin`: resolves its host, connects to each address in turn until
-/// one answers, does the TLS handshake for https, and starts the task that drives it.
-async fn connect(origin: &Origin, trust: &Trust) -> Result<SendRequest<Body>, BoxError> {
+/// one answers, does the TLS handshake for https, and starts the task that drives it. Boxed:
+/// its future (a TLS handshake's state among it) would otherwise make every request's future,
+/// and the stack frame of the binding that creates it, many kilobytes larger.
+fn connect<'a>(
+  origin: &'a Origin,
+  trust: &'a Trust,
+) -> std::pin::Pin<
+  Box<dyn std::future::Future<Output = Result<SendRequest<Body>, BoxError>> + Send + 'a>,
+> {
+  Box::pin(open(origin, trust))
+}
+
+async fn open(origin: &Origin, trust: &Trust) -> Result<SendRequest<Body>, BoxError> {
   let host = Host::parse(&origin.host).map_err(|err| err.to_string())?;
   let addrs: Vec<SocketAddr> = match &host {
     Host::Ipv4(ip) => vec![SocketAddr::new(IpAddr::V4(*ip), origin.port)],

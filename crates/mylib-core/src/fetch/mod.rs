@@ -149,7 +149,9 @@ fn check_scheme(url: &Url, redirected_from: Option<&Url>) -> Result<()> {
 /// outside 200..=299 is [`Error::HttpStatus`]. Dropping the future drops the request and its
 /// connection.
 pub async fn fetch(url: Url, options: FetchOptions) -> Result<String> {
-  within(&url, options.timeout, get(&url, options)).await
+  // Boxed, so that the future a binding creates (and the stack frame it is built in) stays
+  // small: a call made with the JS stack nearly full must not run past the engine's limit.
+  within(&url, options.timeout, Box::pin(get(&url, options))).await
 }
 
 /// `work` on `url`, failed with [`Error::Timeout`] (and dropped) if it has not ended within
