@@ -368,6 +368,32 @@ fn without_userinfo(input: &str) -> String {
   }
 }
 
+/// `text` (a message from elsewhere, such as a host's `fetch`) with the user info of every URL
+/// in it taken out: after each `://`, everything up to the last `@` before the authority ends
+/// (at `/`, `\`, `?`, `#`, a quote, a bracket closing it or white space).
+pub fn without_credentials(text: &str) -> String {
+  let mut out = String::with_capacity(text.len());
+  let mut rest = text;
+  while let Some(start) = rest.find("://") {
+    let (before, after) = rest.split_at(start + 3);
+    out.push_str(before);
+    let end = after
+      .find(|c: char| {
+        matches!(c, '/' | '\\' | '?' | '#' | '\'' | '"' | '`' | '>' | ')') || c.is_whitespace()
+      })
+      .unwrap_or(after.len());
+    let authority = &after[..end];
+    out.push_str(
+      authority
+        .rfind('@')
+        .map_or(authority, |at| &authority[at + 1..]),
+    );
+    rest = &after[end..];
+  }
+  out.push_str(rest);
+  out
+}
+
 impl Error {
   /// The stable code every binding reports for this error.
   pub fn code(&self) -> &'static str {
@@ -440,6 +466,19 @@ impl Func {
 #[cfg(test)]
 mod tests {
   use super::*;
+
+  #[test]
+  fn credentials_are_taken_out_of_any_url_in_a_message() {
+    assert_eq!(
+      without_credentials("Invalid URL: 'http://user:s3cret@[::1' with base 'http://a@b/x'"),
+      "Invalid URL: 'http://[::1' with base 'http://b/x'"
+    );
+    assert_eq!(
+      without_credentials("see https://u:p@h:1/p?x=a@b and ftp://x"),
+      "see https://h:1/p?x=a@b and ftp://x"
+    );
+    assert_eq!(without_credentials("no url @ all"), "no url @ all");
+  }
 
   #[test]
   fn codes_are_stable() {

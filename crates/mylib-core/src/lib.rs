@@ -17,7 +17,8 @@ pub mod user;
 
 pub use calculator::Calculator;
 pub use error::{
-  Argument, Error, Expected, Func, Invalid, NetworkCode, Op, Param, Range, Received, Result,
+  without_credentials, Argument, Error, Expected, Func, Invalid, NetworkCode, Op, Param, Range,
+  Received, Result,
 };
 #[cfg(feature = "fetch")]
 pub use fetch::{fetch, FetchOptions};

@@ -19,7 +19,8 @@ fn text(value: &JsValue, name: &str) -> Option<String> {
   Reflect::get(value, &name.into()).ok()?.as_string()
 }
 
-/// The error for a failed `fetch` of `url` (shown without credentials).
+/// The error for a failed `fetch` of `url` (shown without credentials), with the host's reason
+/// (without the credentials of any URL it names: Deno's names an unparsable `Location` whole).
 pub fn error(url: &str, err: &JsValue) -> Error {
   let cause = Reflect::get(err, &"cause".into()).unwrap_or(JsValue::UNDEFINED);
   let source = if cause.is_object() { &cause } else { err };
@@ -50,7 +51,7 @@ pub fn error(url: &str, err: &JsValue) -> Error {
   CoreError::Network {
     code,
     url: url.to_owned(),
-    reason: message,
+    reason: mylib_core::without_credentials(&message),
   }
   .into()
 }
