@@ -454,7 +454,7 @@ async function bench({ smoke }) {
     '<!-- c-bench:start',
     '<!-- c-bench:end -->',
     [
-      `Measured ${new Date().toISOString().slice(0, 10)} with \`npm run bench:c\`: ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, gcc ${gcc} (\`-O2\`), ${result.curl_version.split(' ')[0]}; the median of 7 rounds taken in turn. The server is bench/fetch-server.mjs (node:http in its own process, a 1 KiB body).`,
+      `Measured ${new Date().toISOString().slice(0, 10)} with \`npm run bench:c\`: ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, gcc ${gcc} (\`-O2\`), ${result.curl_version.split(' ')[0]}; the median of ${result.rounds} rounds taken in turn, in alternating order. The server is bench/fetch-server.mjs (node:http in its own process, a 1 KiB body).`,
       '',
       '| Case | mylib | Reference | Ratio | Target |',
       '| --- | --- | --- | --- | --- |',

@@ -5,7 +5,8 @@
  * - sequential keep-alive GETs per second: mylib_fetch_data against libcurl's easy API (one
  *   handle, reused), on the loopback server whose URL is argv[1], expecting the body argv[2].
  *
- * Contenders take turns, ROUNDS times; each prints its median as `name value`. Every answer is
+ * Contenders take turns, ROUNDS times, the fetch contenders in alternating order (neither always
+ * follows the other); each prints its median as `name value`. Every answer is
  * checked first: a contender that disagrees ends the run with exit 1.
  */
 #define _POSIX_C_SOURCE 199309L
@@ -18,7 +19,7 @@
 
 #include "mylib.h"
 
-#define ROUNDS 7
+#define ROUNDS 11
 #define SUM_LEN 1000000
 #define SUM_CALLS 50
 
@@ -126,20 +127,19 @@ int main(int argc, char **argv) {
   }
   double rps_mylib[ROUNDS], rps_curl[ROUNDS];
   for (int round = 0; round < ROUNDS; round++) {
-    double start = now();
-    for (int i = 0; i < requests; i++) {
-      if (!mylib_get(url, expected)) return 1;
+    for (int turn = 0; turn < 2; turn++) {
+      int mylib_turn = (turn + round) % 2 == 0;
+      double start = now();
+      for (int i = 0; i < requests; i++) {
+        if (!(mylib_turn ? mylib_get(url, expected) : curl_get(curl, expected))) return 1;
+      }
+      (mylib_turn ? rps_mylib : rps_curl)[round] = requests / (now() - start);
     }
-    rps_mylib[round] = requests / (now() - start);
-    start = now();
-    for (int i = 0; i < requests; i++) {
-      if (!curl_get(curl, expected)) return 1;
-    }
-    rps_curl[round] = requests / (now() - start);
   }
   printf("fetch_mylib_rps %.0f\n", median(rps_mylib, ROUNDS));
   printf("fetch_curl_rps %.0f\n", median(rps_curl, ROUNDS));
   printf("curl_version %s\n", curl_version());
+  printf("rounds %d\n", ROUNDS);
   curl_easy_cleanup(curl);
   curl_global_cleanup();
   return 0;
