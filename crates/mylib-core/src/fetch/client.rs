@@ -425,9 +425,10 @@ fn classify(err: &(dyn StdError + 'static)) -> NetworkCode {
         _ => {}
       }
     }
+    // Closed before a whole response, or before the request went out at all.
     if cause
       .downcast_ref::<hyper::Error>()
-      .is_some_and(|e| e.is_incomplete_message() || e.is_closed())
+      .is_some_and(|e| e.is_incomplete_message() || e.is_closed() || e.is_canceled())
     {
       return NetworkCode::ConnectionReset;
     }
