@@ -347,6 +347,12 @@ impl Error {
   }
 }
 
+/// Whether `c` ends a URL's authority (user info, host and port), as the URL parser reads a
+/// special scheme's URL.
+fn ends_authority(c: char) -> bool {
+  matches!(c, '/' | '\\' | '?' | '#')
+}
+
 /// `input` without what looks like a URL's user info (see [`Error::invalid_url`]).
 fn without_userinfo(input: &str) -> String {
   let Some(colon) = input.find(':') else {
@@ -355,9 +361,7 @@ fn without_userinfo(input: &str) -> String {
   let after_scheme = &input[colon + 1..];
   let authority_start = after_scheme.len() - after_scheme.trim_start_matches(['/', '\\']).len();
   let authority = &after_scheme[authority_start..];
-  let authority_end = authority
-    .find(['/', '\\', '?', '#'])
-    .unwrap_or(authority.len());
+  let authority_end = authority.find(ends_authority).unwrap_or(authority.len());
   match authority[..authority_end].rfind('@') {
     Some(at) => format!(
       "{}{}",
@@ -379,7 +383,7 @@ pub fn without_credentials(text: &str) -> String {
     out.push_str(before);
     let end = after
       .find(|c: char| {
-        matches!(c, '/' | '\\' | '?' | '#' | '\'' | '"' | '`' | '>' | ')') || c.is_whitespace()
+        ends_authority(c) || matches!(c, '\'' | '"' | '`' | '>' | ')') || c.is_whitespace()
       })
       .unwrap_or(after.len());
     let authority = &after[..end];

@@ -2,8 +2,9 @@
 //!
 //! The whole client lives here, over hyper's HTTP/1.1 connections: the connection pool and
 //! per-origin limits (`client`), TLS by rustls (`tls`), redirects by Node's `fetch` rules
-//! (`redirect`), content and charset decoding (`decode`) and the timeout. Aborting is dropping the future: its connection
-//! goes with it. It needs a tokio runtime with time and I/O enabled; it returns the core [`Error`].
+//! (`redirect`), content and charset decoding (`decode`) and the timeout. Aborting is dropping
+//! the future: its connection goes with it. It needs a tokio runtime with time and I/O enabled;
+//! it returns the core [`Error`].
 
 mod client;
 mod decode;
