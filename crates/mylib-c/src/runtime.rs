@@ -23,8 +23,7 @@
 //!   twice, and both sends share the one timeout. A method with effects must never be resent
 //!   this way.
 
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::OnceLock;
+use std::sync::{Mutex, MutexGuard, OnceLock, PoisonError};
 use std::time::{Duration, Instant};
 
 use mylib_core::fetch::Url;
@@ -41,26 +40,18 @@ const SETTLE_YIELDS: usize = 2;
 /// How long the runtime must have gone undriven (no call running) for a call to [`settle`] first.
 const SETTLE_AFTER: Duration = Duration::from_millis(1);
 
-/// When the last call ended, in nanoseconds since [`epoch`] (0: no call has ended yet).
-static LAST_CALL_ENDED: AtomicU64 = AtomicU64::new(0);
+/// When the last call ended (`None` until one has).
+static LAST_CALL_ENDED: Mutex<Option<Instant>> = Mutex::new(None);
 
-/// The instant the call times are counted from.
-fn epoch() -> Instant {
-  static EPOCH: OnceLock<Instant> = OnceLock::new();
-  *EPOCH.get_or_init(Instant::now)
-}
-
-/// Nanoseconds since [`epoch`], at least 1.
-fn now_ns() -> u64 {
-  u64::try_from(epoch().elapsed().as_nanos())
-    .unwrap_or(u64::MAX)
-    .max(1)
+fn last_call_ended() -> MutexGuard<'static, Option<Instant>> {
+  LAST_CALL_ENDED
+    .lock()
+    .unwrap_or_else(PoisonError::into_inner)
 }
 
 /// Whether no call has run for [`SETTLE_AFTER`] (or none has ended yet).
 fn undriven_for_a_while() -> bool {
-  let ended = LAST_CALL_ENDED.load(Ordering::Relaxed);
-  ended == 0 || now_ns().saturating_sub(ended) >= SETTLE_AFTER.as_nanos() as u64
+  last_call_ended().is_none_or(|ended| ended.elapsed() >= SETTLE_AFTER)
 }
 
 /// The runtime every call blocks on, made by the first call; it lives as long as the process and
@@ -121,6 +112,6 @@ pub async fn fetch(url: Url, mut options: FetchOptions) -> Result<String, Error>
     }
   };
   let outcome = mylib_core::fetch::within(&url, timeout, sends).await;
-  LAST_CALL_ENDED.store(now_ns(), Ordering::Relaxed);
+  *last_call_ended() = Some(Instant::now());
   outcome
 }
